@@ -1,0 +1,1 @@
+"""Dataset specifications (data) and their loader."""
