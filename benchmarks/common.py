@@ -1,0 +1,79 @@
+"""Shared measuring helpers: wall time and peak memory of a step run in a fresh process."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / ".data"
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    seconds: float
+    target_seconds: float | None = None
+    peak_mb: float | None = None
+    target_mb: float | None = None
+    note: str = ""
+
+    @property
+    def met(self) -> bool:
+        ok = self.target_seconds is None or self.seconds <= self.target_seconds
+        if self.target_mb is not None and self.peak_mb is not None:
+            ok = ok and self.peak_mb <= self.target_mb
+        return ok
+
+    def measured_text(self) -> str:
+        return f"{self.seconds:.3f} s" + (f" ({self.note})" if self.note else "")
+
+    def target_text(self) -> str:
+        parts = []
+        if self.target_seconds is not None:
+            parts.append(f"< {self.target_seconds:g} s")
+        if self.target_mb is not None:
+            parts.append(f"< {self.target_mb:g} MB")
+        return ", ".join(parts) or "-"
+
+    def memory_text(self) -> str:
+        return f"{self.peak_mb:.0f} MB" if self.peak_mb is not None else "-"
+
+    def as_dict(self) -> dict[str, object]:
+        return {**asdict(self), "met": self.met}
+
+
+def machine_description() -> str:
+    cpus = os.cpu_count()
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    return f"{platform.machine()} {cpus} cores {mem_gb:.0f} GB, Python {platform.python_version()}"
+
+
+def timed(func: Callable[[], object], repeat: int = 1) -> float:
+    """Best wall time of ``repeat`` runs, in seconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_in_process(code: str) -> tuple[float, float]:
+    """Run Python ``code`` in a fresh interpreter; return (seconds it measured, its peak RSS in MB).
+
+    ``code`` must print the seconds it measured as its last line of output.  Running in a fresh
+    process makes peak memory the figure a user of the command would see.
+    """
+    epilogue = "\nimport resource as _r\nprint(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    proc = subprocess.run([sys.executable, "-c", code + epilogue], capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark step failed:\n{proc.stderr}")
+    lines = proc.stdout.strip().splitlines()
+    return float(lines[-2]), float(lines[-1])
