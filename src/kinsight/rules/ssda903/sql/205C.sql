@@ -1,0 +1,4 @@
+SELECT 'uasc' AS table_name, u._row, u.CHILD AS child
+FROM uasc u JOIN header_raw h ON h.CHILD = u.CHILD
+LEFT JOIN header_last_raw l ON l.CHILD = u.CHILD
+WHERE u.DUC IS NOT NULL AND TRY_CAST(h.UASC AS INTEGER) = 0 AND coalesce(TRY_CAST(l.UASC AS INTEGER), 0) = 0

@@ -1,0 +1,3 @@
+SELECT 'header' AS table_name, h._row, h.CHILD AS child
+FROM header_raw h JOIN header_last_raw l ON l.CHILD = h.CHILD
+WHERE TRY_CAST(h.UASC AS INTEGER) = 1 AND TRY_CAST(l.UASC AS INTEGER) = 0

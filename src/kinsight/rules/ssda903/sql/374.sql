@@ -1,0 +1,3 @@
+SELECT 'episodes' AS table_name, e._row, e.CHILD AS child
+FROM episodes e JOIN header h ON h.CHILD = e.CHILD
+WHERE e.PLACE IN ('P3') AND age_on(h.DOB, e.DECOM) < 14

@@ -1,0 +1,223 @@
+"""Use cases of the data-quality audit: list rules, run the audit, read the latest scores.
+
+The service picks the packs (built-in plus any ``--pack`` folders), the spec (code sets, required and
+typed fields) and the store, calls the quality capability, and writes the reports.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from kinsight.domain.specs import FieldType
+from kinsight.domain.years import parse_year
+from kinsight.errors import NotFoundError, UsageError
+from kinsight.quality.audit import audit_dataset, dataset_tables, held_years
+from kinsight.quality.findings import ensure_tables
+from kinsight.quality.registry import Registry
+from kinsight.quality.report import write_reports
+from kinsight.rules import builtin_datasets, builtin_pack
+from kinsight.settings import Settings
+from kinsight.specs import load_spec
+from kinsight.storage.analytical import open_store
+
+NON_TEXT = {FieldType.DATE, FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN}
+
+
+def _pack_folders(dataset: str, packs: Sequence[Path]) -> list[Path]:
+    folders: list[Path] = []
+    builtin = builtin_pack(dataset)
+    if builtin is not None:
+        folders.append(builtin)
+    for pack in packs:
+        pack = Path(pack)
+        nested = pack / dataset
+        folders.append(nested if nested.is_dir() else pack)
+    return folders
+
+
+def registry(dataset: str, packs: Sequence[Path] = ()) -> Registry:
+    if dataset not in set(builtin_datasets()) | {"ssda903", "cin_census"} and not packs:
+        raise UsageError(f"no rules for dataset '{dataset}'", hint="Datasets: " + ", ".join(builtin_datasets()))
+    return Registry.from_packs(dataset, _pack_folders(dataset, packs))
+
+
+def list_rules(dataset: str, year: str | None = None, packs: Sequence[Path] = ()) -> dict[str, Any]:
+    """The rules of a dataset (in force in ``year`` if given) and the rule count per year."""
+    reg = registry(dataset, packs)
+    if year is not None:
+        parse_year(year)
+        rules = reg.for_year(year)
+    else:
+        rules = sorted(reg.rules, key=lambda r: r.code)
+    return {
+        "rules": [
+            {"code": r.code, "message": r.message, "severity": str(r.severity), "years": list(r.years),
+             "tables": list(r.tables), "fields": list(r.fields), "kind": r.kind, **({"note": r.note} if r.note else {})}
+            for r in rules
+        ],
+        "counts_by_year": reg.counts_by_year(),
+    }
+
+
+@functools.cache
+def _spec(dataset: str) -> Any | None:
+    try:
+        return load_spec(dataset)
+    except NotFoundError:
+        return None
+
+
+def _spec_options(dataset: str, year: str) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    spec = _spec(dataset)
+    if spec is None:
+        return {}, {}
+    in_force = spec.in_force(year)
+    codesets = {name: spec.codes(name, year) for name in in_force.codesets}
+    required = {t: [f.name for f in ts.fields.values() if f.required] for t, ts in in_force.tables.items()}
+    typed = {t: [f.name for f in ts.fields.values() if f.type in NON_TEXT] for t, ts in in_force.tables.items()}
+    children = {
+        t: next((c for c in ("CHILD", "LAchildID") if c in ts.fields), None) for t, ts in in_force.tables.items()
+    }
+    return codesets, {"required": required, "typed": typed, "children": children}
+
+
+def _datasets_in_store(con: duckdb.DuckDBPyConnection, wanted: str | None) -> list[str]:
+    candidates = [wanted] if wanted else sorted(set(builtin_datasets()) | {"ssda903", "cin_census"})
+    return [d for d in candidates if dataset_tables(con, d)]
+
+
+def run_quality(
+    settings: Settings,
+    *,
+    year: str | None = None,
+    dataset: str | None = None,
+    packs: Sequence[Path] = (),
+    out_dir: Path | None = None,
+    write_files: bool = True,
+) -> dict[str, Any]:
+    """Audit every dataset (or one) for every year held (or one); persist findings, scores and reports."""
+    if year is not None:
+        parse_year(year)
+    run_id = uuid.uuid4().hex[:12]
+    with open_store(settings.store_path) as con:
+        ensure_tables(con)
+        datasets = _datasets_in_store(con, dataset)
+        if not datasets:
+            raise NotFoundError(
+                "no data to check" + (f" for {dataset}" if dataset else ""), hint="Load data first: kinsight ingest PATH"
+            )
+        verdicts = []
+        for name in datasets:
+            reg = registry(name, packs)
+            years = [year] if year else held_years(con, name)
+            for y in years:
+                # Each year gets its own code sets and generic checks, built from the spec in force that year.
+                codes, options = _spec_options(name, y)
+                verdicts.extend(audit_dataset(
+                    con, dataset=name, rules_for_year=reg.for_year, years=[y], run_id=run_id,
+                    codesets_for_year=lambda _y, codes=codes: codes, generic=options,
+                ))
+        if not verdicts:
+            raise NotFoundError(f"no data held for {year}" if year else "no data to check", hint="Check --year and --dataset.")
+        payload = _payload(con, run_id, verdicts)
+        if write_files:
+            folder = out_dir or settings.reports_dir / f"quality-{run_id}"
+            payload["reports"] = write_reports(
+                Path(folder), findings=payload["findings"], by_rule=payload["summary"]["by_rule"],
+                history=_history(con), scores=payload["scores"],
+                outcomes=[o for o in payload["outcomes"] if o["status"] != "run"],
+            )
+    return payload
+
+
+def _payload(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[Any]) -> dict[str, Any]:
+    pairs = [(v.run.dataset, v.run.year) for v in verdicts]
+    cond = " OR ".join("(dataset = ? AND year = ?)" for _ in pairs)
+    params = [x for p in pairs for x in p]
+    rows = con.execute(
+        f'SELECT dataset, year, rule, "table", "row", child, fields, severity, message FROM quality_findings'
+        f' WHERE {cond} ORDER BY dataset, year, child, "table", "row", rule',
+        params,
+    ).fetchall()
+    findings = [
+        {"dataset": d, "year": y, "rule": r, "table": t, "row": n, "child": c, "fields": list(f or []), "severity": s, "message": m}
+        for d, y, r, t, n, c, f, s, m in rows
+    ]
+    by_rule = [
+        {"rule": r, "severity": s, "message": m, "findings": n}
+        for r, s, m, n in con.execute(
+            f"SELECT rule, severity, any_value(message), count(*) AS n FROM quality_findings WHERE {cond}"
+            " GROUP BY rule, severity ORDER BY n DESC, rule",
+            params,
+        ).fetchall()
+    ]
+    by_child = [
+        {"child": c, "findings": n, "errors": e}
+        for c, n, e in con.execute(
+            f"SELECT child, count(*) AS n, count(*) FILTER (WHERE severity = 'error') FROM quality_findings"
+            f" WHERE ({cond}) AND child IS NOT NULL GROUP BY child ORDER BY n DESC, child LIMIT 50",
+            params,
+        ).fetchall()
+    ]
+    outcomes = [
+        {"dataset": v.run.dataset, "year": v.run.year, "rule": o.code, "status": str(o.status), "findings": o.findings, "reason": o.reason}
+        for v in verdicts for o in v.run.outcomes
+    ]
+
+    def codes(status: str) -> list[str]:
+        return sorted({o["rule"] for o in outcomes if o["status"] == status})
+
+    scores = [
+        dict(zip(("dataset", "year", "records", "records_with_error", "records_with_query", "score"), row, strict=True))
+        for row in con.execute(
+            "SELECT dataset, year, records, records_with_error, records_with_query, score FROM quality_scores"
+            " WHERE run_id = ? ORDER BY dataset, year",
+            [run_id],
+        ).fetchall()
+    ]
+    severities = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "query", "warning")}
+    return {
+        "run_id": run_id,
+        "findings": findings,
+        "rules_run": codes("run"),
+        "rules_skipped": codes("skipped"),
+        "rules_failed": codes("failed"),
+        "failures": {o["rule"]: o["reason"] for o in outcomes if o["status"] == "failed"},
+        "skipped_reasons": {o["rule"]: o["reason"] for o in outcomes if o["status"] == "skipped"},
+        "scores": scores,
+        "outcomes": outcomes,
+        "summary": {"findings": len(findings), "by_severity": severities, "by_rule": by_rule, "by_child": by_child,
+                    "years": [{"dataset": d, "year": y} for d, y in pairs]},
+    }
+
+
+def _history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    return [
+        {"year": y, "rule": r, "severity": s, "findings": n}
+        for y, r, s, n in con.execute(
+            "SELECT year, rule, severity, count(*) FROM quality_findings GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+    ]
+
+
+def latest_scores(settings: Settings) -> list[dict[str, Any]]:
+    """The most recent data-quality score per dataset and year (for governance gates); [] if none yet."""
+    if not settings.store_path.exists():
+        return []
+    with open_store(settings.store_path, read_only=True) as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "quality_scores" not in tables:
+            return []
+        rows = con.execute(
+            "SELECT dataset, year, records, records_with_error, records_with_query, score, computed_at, run_id"
+            " FROM quality_scores QUALIFY row_number() OVER (PARTITION BY dataset, year ORDER BY computed_at DESC) = 1"
+            " ORDER BY dataset, year"
+        ).fetchall()
+    keys = ("dataset", "year", "records", "records_with_error", "records_with_query", "score", "computed_at", "run_id")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
