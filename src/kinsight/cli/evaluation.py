@@ -1,9 +1,275 @@
-"""CLI commands for this area (to be filled in by its issue)."""
+"""CLI for the evaluation area: ``evaluate`` (model outputs), ``bias`` (a dataset), ``model``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
+
+EVALUATE_HELP = """Evaluate a predictive model from its outputs: overall, per group and per intersection.
+
+PREDICTIONS.csv has one row per child: the outcome (1 happened, 0 not), the model's score (a probability)
+or its yes/no label, and any group columns.  A child is flagged when score >= threshold.
+
+Reports precision, recall, F1, accuracy, ROC-AUC, PR-AUC, Brier score, the reliability curve, the confusion
+matrix at the threshold and across thresholds, with bootstrap 95% intervals (percentile; children resampled
+within each group).  Groups under --min-group-size children keep their n but have their metrics withheld.
+With several group columns (--group SEX,ETHNIC) by_group is keyed by intersection ("F|WBRI") and
+by_column gives each column's groups.  Precision with no flagged child is null, never 0.
+
+Thresholds (--thresholds FILE.yaml), set at design, give a verdict:
+
+  thresholds:
+    - {metric: precision, at_least: 0.65}
+    - {metric: recall, at_least: 0.5, applies_to: every_group}
+    - {gap: recall, at_most: 0.1}
+
+Example:
+
+  kinsight evaluate predictions.csv --outcome ended --score score \
+    --threshold 0.5 --group SEX,ETHNIC --json
+"""
+
+BIAS_HELP = """Audit a dataset for bias: who is in it, whose data is missing, which fields stand in
+for protected characteristics.
+
+DATASET_TABLE is a typed store table (ssda903_header, ssda903_episodes, cin_census_childidentifiers ...)
+or the path of a CSV extract.  Sex, ethnicity, age band (at 31 March) and disability (CIN) are taken from
+the fields the spec marks, joined from the header / child tables when needed.  Shares are compared with
+England's 0-17 population (or --reference FILE.yaml) with Wilson intervals and a chi-squared test;
+Cramér's V >= 0.3 flags a likely proxy.
+
+Example:
+
+  kinsight bias ssda903_episodes --year 2024-25 --json
+"""
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _num(value: Any) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _print_evaluation(result: dict[str, Any]) -> None:
+    overall = result["overall"]
+    for line in result["plain_words"]["overall"]:
+        console.print(f"[bold]{line}[/]")
+    table = Table(title="Model evaluation (advisory)")
+    for column in ("group", "n", "precision", "recall", "F1", "selection", "FPR", "ROC-AUC"):
+        table.add_column(column, justify="right" if column != "group" else "left")
+    rows = [("overall", overall)] + list((result.get("by_group") or {}).items())
+    for name, block in rows:
+        table.add_row(
+            name,
+            block["n_display"],
+            _pct(block.get("precision")),
+            _pct(block.get("recall")),
+            _num(block.get("f1")),
+            _pct(block.get("selection_rate")),
+            _pct(block.get("false_positive_rate")),
+            _num(block.get("roc_auc")),
+        )
+    console.print(table)
+    gaps = (result.get("gaps") or {}).get("by_group") or {}
+    for metric, gap in gaps.items():
+        if gap.get("difference") is not None:
+            console.print(
+                f"Gap in {metric}: {gap['difference']:.1%} ({gap['highest_group']} vs {gap['lowest_group']})"
+            )
+    if result.get("baseline"):
+        test = result["baseline"]["paired_test"]
+        console.print(f"Against the baseline: {test['method']}, p = {test['p_value']:.3g}")
+    if "verdict" in result:
+        failed = [r for r in result["verdict"]["results"] if not r["met"]]
+        if failed:
+            body = "\n".join(f"✗ {r['threshold']}: {r['evidence']}" for r in failed)
+            console.print(Panel(body, title="THRESHOLDS NOT MET", style="bold red", expand=False))
+        else:
+            console.print(Panel("Every threshold set at design is met.", style="bold green", expand=False))
+    console.print(f"[dim]{result['advisory']}[/]")
+
+
+def _print_bias(result: dict[str, Any]) -> None:
+    console.print(f"[bold]{result['source']}[/]: {result['rows']} rows, {result['children']} children")
+    for name, block in result["representation"].items():
+        table = Table(title=f"{name} against {result['reference_population']}")
+        for column in ("group", "n", "share", "95% interval", "reference"):
+            table.add_column(column)
+        for row in block["groups"]:
+            table.add_row(
+                row["group"],
+                str(row["n"]),
+                _pct(row["share"]),
+                f"{_pct(row['ci'][0])} to {_pct(row['ci'][1])}",
+                _pct(row["reference_share"]),
+            )
+        console.print(table)
+        if block["test"]:
+            console.print(f"chi-squared {block['test']['statistic']:.2f}, p = {block['test']['p_value']:.3g}")
+    proxies = result["proxies"]["likely_proxies"]
+    if proxies:
+        console.print(
+            Panel(
+                "\n".join(proxies), title="Likely proxies (Cramér's V >= 0.3)", style="bold red", expand=False
+            )
+        )
+    flagged = [m for m in result["missingness"] if m["flagged"]]
+    for row in flagged:
+        console.print(
+            f"[yellow]Missingness of {row['field']} differs by {row['characteristic']}: "
+            f"{row['difference_points']:.0f} points[/]"
+        )
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+
+    @app.command("evaluate", help=EVALUATE_HELP)
+    @handle_errors
+    def evaluate_command(
+        predictions: Annotated[Path, typer.Argument(help="CSV of predictions, one row per child.")],
+        outcome: Annotated[str, typer.Option("--outcome", help="Outcome column (1 or 0).")],
+        score: Annotated[str | None, typer.Option("--score", help="Score column (probability 0-1).")] = None,
+        label: Annotated[
+            str | None, typer.Option("--label", help="Yes/no label column instead of a score.")
+        ] = None,
+        threshold: Annotated[float, typer.Option("--threshold", help="Flag when score >= this.")] = 0.5,
+        group: Annotated[
+            str | None, typer.Option("--group", help="Group column(s), comma-separated.")
+        ] = None,
+        baseline: Annotated[
+            str | None, typer.Option("--baseline", help="Column of the existing process's yes/no decisions.")
+        ] = None,
+        thresholds: Annotated[
+            Path | None, typer.Option("--thresholds", help="YAML/JSON thresholds set at design.")
+        ] = None,
+        min_group_size: Annotated[
+            int, typer.Option("--min-group-size", help="Withhold metrics below this n.")
+        ] = 10,
+        resamples: Annotated[
+            int, typer.Option("--resamples", help="Bootstrap resamples (0 for none).")
+        ] = 1000,
+        seed: Annotated[int, typer.Option("--seed", help="Random seed for the bootstrap.")] = 0,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.evaluation import evaluate_predictions
+
+        groups = [g.strip() for g in group.split(",") if g.strip()] if group else None
+        result = evaluate_predictions(
+            predictions,
+            outcome=outcome,
+            score=score,
+            label=label,
+            threshold=threshold,
+            groups=groups,
+            baseline=baseline,
+            min_group_size=min_group_size,
+            resamples=resamples,
+            seed=seed,
+            thresholds_path=thresholds,
+        )
+        if as_json:
+            print_json(result)
+        else:
+            _print_evaluation(result)
+        if "verdict" in result and not result["verdict"]["passed"]:
+            raise typer.Exit(5)
+
+    _register_model(app)
+
+    @app.command("bias", help=BIAS_HELP)
+    @handle_errors
+    def bias_command(
+        dataset_table: Annotated[str, typer.Argument(help="Store table (ssda903_header ...) or CSV path.")],
+        year: Annotated[str | None, typer.Option("--year", help="Collection year, e.g. 2024-25.")] = None,
+        reference: Annotated[
+            Path | None,
+            typer.Option("--reference", help="Reference population YAML (default: England 0-17)."),
+        ] = None,
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.bias import bias_audit
+
+        result = bias_audit(settings_for(home), dataset_table, year=year, reference=reference)
+        if as_json:
+            print_json(result)
+        else:
+            _print_bias(result)
+
+
+MODEL_HELP = """The demonstration model and its explanations (synthetic data only).
+
+The demonstration model asks "will this placement end in an unplanned move within six months?" on the
+synthetic authority, to show the safeguards working end to end.  It is not a recommendation to predict
+anything about children.  Outputs are advisory: nothing in Kinsight refers a child on its own.
+"""
+
+
+def _register_model(app: typer.Typer) -> None:
+    model_app = typer.Typer(help=MODEL_HELP, no_args_is_help=True)
+    app.add_typer(model_app, name="model")
+
+    @model_app.command(
+        "demo",
+        help="Train and evaluate the demonstration model on the store; write predictions and a report "
+        "(HTML, PDF) to the reports folder.\n\nExample:  kinsight model demo --home kinsight-home",
+    )
+    @handle_errors
+    def demo_command(
+        seed: Annotated[int, typer.Option("--seed", help="Random seed (training and bootstrap).")] = 0,
+        resamples: Annotated[int, typer.Option("--resamples", help="Bootstrap resamples.")] = 1000,
+        pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write a PDF report.")] = True,
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.evaluation import model_demo
+
+        result = model_demo(settings_for(home), seed=seed, resamples=resamples, pdf=pdf)
+        if as_json:
+            print_json(result)
+            return
+        console.print(Panel(result["notice"], style="bold yellow", expand=False))
+        console.print(
+            f"{result['train']} placements to train, {result['test']} to test (from {result['test_from']})."
+        )
+        _print_evaluation(result["evaluation"])
+        for kind, path in result["files"].items():
+            console.print(f"{kind}: {path}")
+
+    @model_app.command(
+        "explain",
+        help="Show the factors behind the demonstration model's outputs, in plain words.  The score is "
+        "hidden unless --show-score is given.\n\nExample:  kinsight model explain --limit 3",
+    )
+    @handle_errors
+    def explain_command(
+        child: Annotated[str | None, typer.Option("--child", help="Only this child's placements.")] = None,
+        limit: Annotated[int, typer.Option("--limit", help="How many outputs to explain.")] = 5,
+        top: Annotated[int, typer.Option("--top", help="Factors per output.")] = 3,
+        show_score: Annotated[bool, typer.Option("--show-score", help="Also show the score.")] = False,
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.evaluation import model_explain
+
+        result = model_explain(settings_for(home), child=child, limit=limit, top=top, show_score=show_score)
+        if as_json:
+            print_json(result)
+            return
+        for output in result["outputs"]:
+            score = f" (score {output['score']:.2f})" if "score" in output else ""
+            console.print(
+                f"[bold]Child {output['child']}, placement from {output['placement_start']}{score}[/]"
+            )
+            for factor in output["factors"]:
+                console.print(f"  • {factor['words']}")
+        console.print(f"[dim]{result['notice']}[/]")
