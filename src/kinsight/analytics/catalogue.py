@@ -1,0 +1,38 @@
+"""Titles and descriptions of the indicators, read from ``indicators.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+
+class IndicatorMetaModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: str
+    unit: str
+    rate: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class IndicatorMeta:
+    name: str
+    title: str
+    unit: str
+    rate: bool
+    description: str
+
+
+@lru_cache(maxsize=1)
+def indicator_catalogue() -> dict[str, IndicatorMeta]:
+    raw = yaml.safe_load(
+        resources.files("kinsight.analytics").joinpath("indicators.yaml").read_text(encoding="utf-8")
+    )
+    return {
+        name: IndicatorMeta(name, **IndicatorMetaModel.model_validate(body).model_dump())
+        for name, body in raw.items()
+    }
