@@ -1,0 +1,494 @@
+"""The CIN census of the synthetic authority: simulate referrals, assessments, section 47 enquiries,
+child protection plans and CIN plans as arrays, then write each year's XML in the DfE structure.
+
+Every child looked after also has a CIN episode covering their period of care (same child id, so a
+search joins the two returns).  Children in need who are never looked after are added at the national
+ratio.  XML is built with polars string expressions bottom-up (factors into assessments, assessments
+into episodes, episodes into children) and streamed per year: no element tree is ever held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from kinsight.domain.years import year_end, year_start
+from kinsight.synth.config import Calibration, YearCodes, choice, in_force
+from kinsight.synth.dates import NO_DATE, OPEN, add_years, age_at, day_number, text_series, to_text
+from kinsight.synth.pool import _ROUTE, Pool
+
+_CLOSE_BY_ROUTE = {"ADOPT": "RC1", "SGO": "RC4", "CAO": "RC3", "TRANSFER": "RC5"}
+
+
+@dataclass
+class CinData:
+    child: np.ndarray  # ordinal into the combined child arrays
+    referral: np.ndarray
+    closure: np.ndarray
+    source: np.ndarray
+    need: np.ndarray
+    nfa: np.ndarray
+    reason: np.ndarray
+    a_ep: np.ndarray
+    a_start: np.ndarray
+    a_auth: np.ndarray
+    f_assess: np.ndarray
+    f_code: np.ndarray
+    p_ep: np.ndarray
+    p_start: np.ndarray
+    p_end: np.ndarray
+    s_ep: np.ndarray
+    s_start: np.ndarray
+    s_target: np.ndarray
+    s_icpc: np.ndarray
+    c_ep: np.ndarray
+    c_start: np.ndarray
+    c_end: np.ndarray
+    c_cat: np.ndarray
+    c_prev: np.ndarray
+    r_cpp: np.ndarray
+    r_date: np.ndarray
+    extra_dob: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    extra_male: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    extra_ethnic: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    disability: list[str] = field(default_factory=list)
+
+
+def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> CinData:
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 1234])))
+    c = cal.cin
+    per, ch = pool.periods, pool.children
+    first, last = pool.horizon_start, pool.horizon_end
+    n_pool = ch.dob.size
+
+    # Episodes for children looked after: the referral shortly before care, closed when care ends.
+    second = np.r_[False, per.child[1:] == per.child[:-1]]
+    gap = np.where(second, 0, rng.integers(0, 60, per.start.size))
+    la_ref = np.maximum(per.start - gap, ch.dob[per.child])
+    la_close = np.where(per.end <= last, per.end, OPEN)
+    la_reason = np.array(
+        [_CLOSE_BY_ROUTE.get(r, "RC7") for r in np.array(list(_ROUTE))[per.route]], dtype=object
+    )
+    la_reason[per.rec == "E7"] = "RC6"
+    la_reason[per.rec == "E2"] = "RC2"
+    court = np.isin(per.first_ls, [0, 4, 5])  # C1, L1, L2
+
+    # Children in need never looked after, at the national ratio.
+    span = (last - first + 1 + 730) / 365.25
+    mean_len = c.episode_days.median * np.exp(c.episode_days.sigma**2 / 2)
+    n_first = int(
+        round((cal.volume.cin_children_per_cla_child - 1) * n_children * span / (1 + mean_len / 365.25))
+    )
+    x_ref = rng.integers(first - 730, last + 1, n_first)
+    bands = choice(rng, c.age_band_shares, n_first)
+    lo = np.array([{"0": 0, "1-4": 1, "5-9": 5, "10-15": 10, "16-17": 16}[b] for b in bands])
+    hi = np.array([{"0": 1, "1-4": 5, "5-9": 10, "10-15": 16, "16-17": 18}[b] for b in bands])
+    x_dob = x_ref - (lo * 365.25 + rng.random(n_first) * (hi - lo) * 365.25).astype(np.int64)
+    x_male = rng.random(n_first) < 0.52
+    x_eth = choice(rng, cal.entry.ethnicity, n_first)
+    x_child = n_pool + np.arange(n_first)
+
+    n_x = n_first
+    x_len = np.maximum(1, np.rint(c.episode_days.draw(rng, n_x))).astype(np.int64)
+    x_close = x_ref + x_len
+    x_close = np.minimum(x_close, add_years(x_dob, 18))
+    x_close = np.maximum(x_close, x_ref)
+    # Re-referrals of the same child after the first episode closed.
+    again = (rng.random(n_x) < c.re_referral_share) & (x_close + 10 < last)
+    r_idx = np.flatnonzero(again)
+    r_ref = x_close[r_idx] + rng.integers(10, 365, r_idx.size)
+    r_len = np.maximum(1, np.rint(c.episode_days.draw(rng, r_idx.size))).astype(np.int64)
+    r_close = np.maximum(np.minimum(r_ref + r_len, add_years(x_dob[r_idx], 18)), r_ref)
+
+    child = np.concatenate([per.child, x_child, x_child[r_idx]])
+    referral = np.concatenate([la_ref, x_ref, r_ref])
+    closure = np.concatenate([la_close, x_close, r_close])
+    closure = np.where(closure > last, OPEN, closure)
+    is_la = np.r_[np.ones(per.start.size, bool), np.zeros(n_x + r_idx.size, bool)]
+    ne = child.size
+    need = np.concatenate([per.need, choice(rng, c.primary_need, n_x + r_idx.size)])
+    source = choice(rng, c.referral_source, ne)
+    nfa = ~is_la & (rng.random(ne) < c.referral_nfa_share)
+    closure[nfa] = referral[nfa]
+    reason = np.concatenate([la_reason, np.full(n_x + r_idx.size, "RC7", dtype=object)])
+    not_in_need = ~is_la & ~nfa & (rng.random(ne) < c.not_in_need_share)
+
+    # Assessments for every episode that was not closed at referral.
+    assessed = ~nfa
+    a_ep = np.flatnonzero(assessed)
+    a_start = referral[a_ep] + rng.integers(0, 6, a_ep.size)
+    a_auth = a_start + np.maximum(1, np.rint(c.assessment_days.draw(rng, a_ep.size))).astype(np.int64)
+    # An episode closes no earlier than its assessment is authorised.
+    closure[a_ep] = np.where(closure[a_ep] < OPEN, np.maximum(closure[a_ep], a_auth), OPEN)
+    nin = not_in_need[a_ep]
+    closure[a_ep[nin]] = np.where(
+        a_auth[nin] + 3 <= last, a_auth[nin] + rng.integers(0, 4, int(nin.sum())), OPEN
+    )
+    reason[a_ep[nin]] = np.where(rng.random(int(nin.sum())) < 0.6, "RC8", "RC9")
+    # Factors: each drawn independently with its national share; "21" when not in need.
+    codes = list(c.factors)
+    probs = np.array(list(c.factors.values()))
+    hits = rng.random((a_ep.size, probs.size)) < probs
+    none = ~hits.any(axis=1)
+    hits[none, codes.index("20")] = True
+    fa, fc = np.nonzero(hits)
+    f_code = np.array(codes, dtype=object)[fc]
+    f_assess = fa
+    fa_nin = np.flatnonzero(nin)
+    keep = ~nin[f_assess]
+    f_assess = np.concatenate([f_assess[keep], fa_nin])
+    f_code = np.concatenate([f_code[keep], np.full(fa_nin.size, "21", dtype=object)])
+    o = np.lexsort((f_code, f_assess))
+    f_assess, f_code = f_assess[o], f_code[o]
+
+    # Section 47 enquiries, conferences and child protection plans.
+    in_need = assessed & ~not_in_need
+    p_s47 = np.where(
+        is_la, np.where(court[np.minimum(np.arange(ne), per.start.size - 1)], 0.6, 0.15), c.s47_share / 0.63
+    )
+    s47 = in_need & (rng.random(ne) < p_s47)
+    s_ep = np.flatnonzero(s47)
+    s_start = referral[s_ep] + rng.integers(0, 8, s_ep.size)
+    s_target = s_start + 21
+    icpc = rng.random(s_ep.size) < c.icpc_share_of_s47 / 0.7
+    s_icpc = np.where(icpc, s_start + rng.integers(8, 21, s_ep.size), NO_DATE)
+    cpp = icpc & (rng.random(s_ep.size) < c.cpp_share_of_icpc)
+    c_ep = s_ep[cpp]
+    c_start = s_icpc[cpp]
+    c_len = np.maximum(30, np.rint(c.cpp_days.draw(rng, c_ep.size))).astype(np.int64)
+    c_end = c_start + c_len
+    # For looked after children the plan ends when care starts.
+    la_c = is_la[c_ep]
+    c_end[la_c] = np.maximum(per.start[c_ep[la_c]], c_start[la_c] + 1)
+    ep_close = closure[c_ep]
+    c_end = np.where(ep_close < OPEN, np.minimum(c_end, ep_close), c_end)
+    c_end = np.where(c_end > last, OPEN, c_end)
+    keep = c_start < np.where(ep_close < OPEN, ep_close, OPEN)
+    keep &= c_start <= last
+    c_ep, c_start, c_end = c_ep[keep], c_start[keep], c_end[keep]
+    c_cat = choice(rng, c.cpp_category, c_ep.size)
+    c_prev = np.where(rng.random(c_ep.size) < c.cpp_previous_share, rng.integers(1, 3, c_ep.size), 0).astype(
+        str
+    )
+    # The ICPC date on the episode; closure cannot come before the conference.
+    icpc_of_ep = np.full(ne, NO_DATE)
+    icpc_of_ep[s_ep] = s_icpc
+    closure = np.where((closure < OPEN) & (icpc_of_ep != NO_DATE), np.maximum(closure, icpc_of_ep), closure)
+    # For children looked after, the CIN episode starts before any conference.
+    referral_fix = referral.copy()
+    # Reviews: within 3 months of the plan starting, then every 6 months while the plan lasts.
+    stop = np.minimum(c_end, last + 1)
+    n_rev = np.maximum(0, 1 + (stop - c_start - 90) // 180)
+    n_rev = np.where(stop - c_start > 90, n_rev, 0)
+    r_cpp = np.repeat(np.arange(c_ep.size), n_rev)
+    first_of = np.r_[0, np.cumsum(n_rev)[:-1]]
+    k = np.arange(r_cpp.size) - first_of[r_cpp]
+    r_date = c_start[r_cpp] + 80 + k * 180 + rng.integers(0, 10, r_cpp.size)
+    ok = r_date < stop[r_cpp]
+    r_cpp, r_date = r_cpp[ok], r_date[ok]
+
+    # CIN plans for children in need without a protection plan (or after one ends); not while looked after.
+    has_cpp = np.zeros(ne, bool)
+    has_cpp[c_ep] = True
+    plan = in_need & ~is_la
+    p_ep = np.flatnonzero(plan)
+    a_of_ep = np.full(ne, OPEN)
+    a_of_ep[a_ep] = a_auth
+    cpp_end_of = np.full(ne, NO_DATE)
+    cpp_end_of[c_ep] = c_end
+    p_start = np.where(has_cpp[p_ep], cpp_end_of[p_ep], a_of_ep[p_ep] + rng.integers(0, 10, p_ep.size))
+    p_end = closure[p_ep]
+    ok = (p_start < OPEN) & (p_start <= last) & ((p_end == OPEN) | (p_start < p_end))
+    p_ep, p_start, p_end = p_ep[ok], p_start[ok], p_end[ok]
+
+    disability = choice(rng, c.disabilities, n_pool + n_first)
+    disabled = rng.random(n_pool + n_first) < c.disabled_share
+    disability = np.where(disabled, disability, "NONE")
+    return CinData(
+        child=child,
+        referral=referral_fix,
+        closure=closure,
+        source=source,
+        need=need,
+        nfa=nfa,
+        reason=reason,
+        a_ep=a_ep,
+        a_start=a_start,
+        a_auth=a_auth,
+        f_assess=f_assess,
+        f_code=f_code,
+        p_ep=p_ep,
+        p_start=p_start,
+        p_end=p_end,
+        s_ep=s_ep,
+        s_start=s_start,
+        s_target=s_target,
+        s_icpc=s_icpc,
+        c_ep=c_ep,
+        c_start=c_start,
+        c_end=c_end,
+        c_cat=c_cat,
+        c_prev=c_prev,
+        r_cpp=r_cpp,
+        r_date=r_date,
+        extra_dob=x_dob,
+        extra_male=x_male,
+        extra_ethnic=x_eth,
+        disability=list(disability),
+    )
+
+
+def _el(tag: str, col: str) -> pl.Expr:
+    """``<tag>value</tag>``, or nothing when the value is missing."""
+    return (
+        pl.when(pl.col(col).is_not_null())
+        .then(pl.concat_str([pl.lit(f"<{tag}>"), pl.col(col), pl.lit(f"</{tag}>")]))
+        .otherwise(pl.lit(""))
+    )
+
+
+def _iso(days: np.ndarray, ye: int) -> pl.Series:
+    return to_text(np.where((days <= ye) & (days != NO_DATE), days, NO_DATE), "%Y-%m-%d")
+
+
+def _join(df: pl.DataFrame, key: str, xml: str) -> pl.DataFrame:
+    return df.group_by(key, maintain_order=True).agg(pl.col(xml).str.join("")).rename({xml: f"{xml}_all"})
+
+
+@dataclass(frozen=True)
+class CinYear:
+    """The flat tables of one year's CIN census before they become XML (faults are injected here)."""
+
+    children: pl.DataFrame
+    details: pl.DataFrame
+    assessments: pl.DataFrame
+    factors: pl.DataFrame
+    plans: pl.DataFrame
+    s47: pl.DataFrame
+    cpps: pl.DataFrame
+    reviews: pl.DataFrame
+
+
+def build_cin_year(
+    codes: YearCodes,
+    cd: CinData,
+    year: str,
+    ids: np.ndarray,
+    dob: np.ndarray,
+    male: np.ndarray,
+    ethnic: np.ndarray,
+    upn: np.ndarray,
+    upn_unknown: np.ndarray,
+) -> CinYear:
+    ys, ye = day_number(year_start(year)), day_number(year_end(year))
+    sel = (cd.referral <= ye) & ((cd.closure == OPEN) | (cd.closure >= ys))
+    ep = np.flatnonzero(sel)
+    ep = ep[np.lexsort((cd.referral[ep], cd.child[ep]))]
+    kids, first_idx = np.unique(cd.child[ep], return_index=True)
+    # The Child ordinal in the file (1-based), in child id order.
+    ordinal = np.full(ids.size, -1)
+    ordinal[kids] = np.arange(1, kids.size + 1)
+    ep_pos = np.full(cd.child.size, -1)
+    ep_pos[ep] = np.arange(ep.size)
+    male_code = in_force(codes.sex_cin["male"], year)[0].code
+    female_code = in_force(codes.sex_cin["female"], year)[0].code
+    age_end = age_at(dob[kids], np.full(kids.size, ye))
+    u = upn[kids].copy()
+    unk = upn_unknown[kids].copy()
+    u[(unk != "") | (age_end < 5)] = None
+    unk[(unk == "") & (age_end < 5)] = "UN1"
+    unk = np.where(unk == "", None, unk)
+    children = pl.DataFrame(
+        {
+            "_child": ordinal[kids],
+            "LAchildID": text_series(ids[kids]),
+            "UPN": text_series(u.tolist()),
+            "UPNunknown": text_series(np.asarray(unk, dtype=object).tolist()),
+            "PersonBirthDate": to_text(dob[kids], "%Y-%m-%d"),
+            "Sex": text_series(np.where(male[kids], male_code, female_code)),
+            "Ethnicity": text_series(ethnic[kids]),
+            "Disability": text_series(np.asarray(cd.disability, dtype=object)[kids]),
+        }
+    )
+    icpc_of_ep = np.full(cd.child.size, NO_DATE)
+    icpc_of_ep[cd.s_ep] = cd.s_icpc
+    closed = (cd.closure[ep] != OPEN) & (cd.closure[ep] <= ye)
+    details = pl.DataFrame(
+        {
+            "_child": ordinal[cd.child[ep]],
+            "_ep": ep,
+            "CINreferralDate": to_text(cd.referral[ep], "%Y-%m-%d"),
+            "ReferralSource": text_series(cd.source[ep]),
+            "PrimaryNeedCode": text_series(cd.need[ep]),
+            "CINclosureDate": _iso(np.where(closed, cd.closure[ep], NO_DATE), ye),
+            "ReasonForClosure": text_series(np.where(closed, cd.reason[ep], None).tolist()),
+            "DateOfInitialCPC": _iso(icpc_of_ep[ep], ye),
+            "ReferralNFA": text_series(np.where(cd.nfa[ep], "true", "false")),
+        }
+    )
+
+    def nested(ep_arr: np.ndarray, start: np.ndarray) -> np.ndarray:
+        return np.flatnonzero((ep_pos[ep_arr] >= 0) & (start <= ye))
+
+    a = nested(cd.a_ep, cd.a_start)
+    assessments = pl.DataFrame(
+        {
+            "_ep": cd.a_ep[a],
+            "_a": a,
+            "AssessmentActualStartDate": _iso(cd.a_start[a], ye),
+            "AssessmentAuthorisationDate": _iso(cd.a_auth[a], ye),
+        }
+    )
+    f_keep = np.isin(cd.f_assess, a)
+    factors = pl.DataFrame({"_a": cd.f_assess[f_keep], "AssessmentFactors": text_series(cd.f_code[f_keep])})
+    p = nested(cd.p_ep, cd.p_start)
+    plans = pl.DataFrame(
+        {
+            "_ep": cd.p_ep[p],
+            "CINPlanStartDate": _iso(cd.p_start[p], ye),
+            "CINPlanEndDate": _iso(cd.p_end[p], ye),
+        }
+    )
+    s = nested(cd.s_ep, cd.s_start)
+    s47 = pl.DataFrame(
+        {
+            "_ep": cd.s_ep[s],
+            "S47ActualStartDate": _iso(cd.s_start[s], ye),
+            "InitialCPCtarget": _iso(cd.s_target[s], OPEN),
+            "DateOfInitialCPC": _iso(cd.s_icpc[s], ye),
+            "ICPCnotRequired": text_series(np.where(cd.s_icpc[s] == NO_DATE, "true", "false")),
+        }
+    )
+    cp = nested(cd.c_ep, cd.c_start)
+    cpps = pl.DataFrame(
+        {
+            "_ep": cd.c_ep[cp],
+            "_c": cp,
+            "CPPstartDate": _iso(cd.c_start[cp], ye),
+            "CPPendDate": _iso(cd.c_end[cp], ye),
+            "InitialCategoryOfAbuse": text_series(cd.c_cat[cp]),
+            "LatestCategoryOfAbuse": text_series(cd.c_cat[cp]),
+            "NumberOfPreviousCPP": text_series(cd.c_prev[cp]),
+        }
+    )
+    rv = np.flatnonzero(np.isin(cd.r_cpp, cp) & (cd.r_date <= ye))
+    reviews = pl.DataFrame({"_c": cd.r_cpp[rv], "CPPreviewDate": _iso(cd.r_date[rv], ye)})
+    return CinYear(children, details, assessments, factors, plans, s47, cpps, reviews)
+
+
+def cin_xml(cy: CinYear, year: str, la_code: str, sex_element: str) -> str:
+    """The whole census file for one year as text."""
+    ye_text = f"{int(year[:4]) + 1}-03-31"
+    f = cy.factors.with_columns(x=_el("AssessmentFactors", "AssessmentFactors"))
+    f = _join(f, "_a", "x")
+    a = cy.assessments.join(f, on="_a", how="left", maintain_order="left").with_columns(
+        x=pl.concat_str(
+            [
+                pl.lit("<Assessments>"),
+                _el("AssessmentActualStartDate", "AssessmentActualStartDate"),
+                _el("AssessmentAuthorisationDate", "AssessmentAuthorisationDate"),
+                pl.lit("<FactorsIdentifiedAtAssessment>"),
+                pl.col("x_all").fill_null(""),
+                pl.lit("</FactorsIdentifiedAtAssessment></Assessments>"),
+            ]
+        )
+    )
+    a = _join(a, "_ep", "x").rename({"x_all": "a_xml"})
+    pl_ = cy.plans.with_columns(
+        x=pl.concat_str(
+            [
+                pl.lit("<CINPlanDates>"),
+                _el("CINPlanStartDate", "CINPlanStartDate"),
+                _el("CINPlanEndDate", "CINPlanEndDate"),
+                pl.lit("</CINPlanDates>"),
+            ]
+        )
+    )
+    pl_ = _join(pl_, "_ep", "x").rename({"x_all": "p_xml"})
+    s = cy.s47.with_columns(
+        x=pl.concat_str(
+            [
+                pl.lit("<Section47>"),
+                _el("S47ActualStartDate", "S47ActualStartDate"),
+                _el("InitialCPCtarget", "InitialCPCtarget"),
+                _el("DateOfInitialCPC", "DateOfInitialCPC"),
+                _el("ICPCnotRequired", "ICPCnotRequired"),
+                pl.lit("</Section47>"),
+            ]
+        )
+    )
+    s = _join(s, "_ep", "x").rename({"x_all": "s_xml"})
+    r = _join(cy.reviews.with_columns(x=_el("CPPreviewDate", "CPPreviewDate")), "_c", "x")
+    c = cy.cpps.join(r, on="_c", how="left", maintain_order="left").with_columns(
+        x=pl.concat_str(
+            [
+                pl.lit("<ChildProtectionPlans>"),
+                _el("CPPstartDate", "CPPstartDate"),
+                _el("CPPendDate", "CPPendDate"),
+                _el("InitialCategoryOfAbuse", "InitialCategoryOfAbuse"),
+                _el("LatestCategoryOfAbuse", "LatestCategoryOfAbuse"),
+                _el("NumberOfPreviousCPP", "NumberOfPreviousCPP"),
+                pl.lit("<Reviews>"),
+                pl.col("x_all").fill_null(""),
+                pl.lit("</Reviews></ChildProtectionPlans>"),
+            ]
+        )
+    )
+    c = _join(c, "_ep", "x").rename({"x_all": "c_xml"})
+    d = cy.details
+    for part in (a, pl_, s, c):
+        d = d.join(part, on="_ep", how="left", maintain_order="left")
+    d = d.with_columns(
+        x=pl.concat_str(
+            [
+                pl.lit("<CINdetails>"),
+                _el("CINreferralDate", "CINreferralDate"),
+                _el("ReferralSource", "ReferralSource"),
+                _el("PrimaryNeedCode", "PrimaryNeedCode"),
+                _el("CINclosureDate", "CINclosureDate"),
+                _el("ReasonForClosure", "ReasonForClosure"),
+                _el("DateOfInitialCPC", "DateOfInitialCPC"),
+                pl.col("a_xml").fill_null(""),
+                pl.col("p_xml").fill_null(""),
+                pl.col("s_xml").fill_null(""),
+                _el("ReferralNFA", "ReferralNFA"),
+                pl.col("c_xml").fill_null(""),
+                pl.lit("</CINdetails>"),
+            ]
+        )
+    )
+    d = _join(d, "_child", "x").rename({"x_all": "d_xml"})
+    ch = (
+        cy.children.join(d, on="_child", how="left", maintain_order="left")
+        .sort("_child")
+        .with_columns(
+            x=pl.concat_str(
+                [
+                    pl.lit("<Child><ChildIdentifiers>"),
+                    _el("LAchildID", "LAchildID"),
+                    _el("UPN", "UPN"),
+                    _el("UPNunknown", "UPNunknown"),
+                    _el("PersonBirthDate", "PersonBirthDate"),
+                    _el(sex_element, "Sex"),
+                    pl.lit("</ChildIdentifiers><ChildCharacteristics>"),
+                    _el("Ethnicity", "Ethnicity"),
+                    pl.lit("<Disabilities>"),
+                    _el("Disability", "Disability"),
+                    pl.lit("</Disabilities></ChildCharacteristics>"),
+                    pl.col("d_xml").fill_null(""),
+                    pl.lit("</Child>\n"),
+                ]
+            )
+        )
+    )
+    head = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection>"
+        f"<Year>{int(year[:4]) + 1}</Year><ReferenceDate>{ye_text}</ReferenceDate></CollectionDetails>"
+        f"<Source><SourceLevel>L</SourceLevel><LEA>{la_code}</LEA><SoftwareCode>Kinsight synth</SoftwareCode>"
+        f"<Release>1</Release><SerialNo>001</SerialNo><DateTime>{ye_text}T00:00:00</DateTime></Source></Header>\n"
+        "<Children>\n"
+    )
+    return head + "".join(ch.get_column("x").to_list()) + "</Children></Message>\n"
