@@ -7,6 +7,8 @@ production and in CI.  Child-level data never goes here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
@@ -25,7 +27,7 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys switched on and a busy timeout for concurrent web workers."""
+    """Create an engine; SQLite gets foreign keys on and a busy timeout for concurrent web workers."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -34,6 +36,7 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; saves an fsync per audit append
             cursor.close()
 
         return engine
@@ -42,3 +45,59 @@ def make_engine(url: str) -> Engine:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+# --- helpers added by the platform area -------------------------------------------------------------
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_ENGINES: dict[str, Engine] = {}
+_MIGRATED: set[str] = set()
+
+
+def engine_for(url: str) -> Engine:
+    """One engine (and connection pool) per database URL per process, shared by every service call."""
+    engine = _ENGINES.get(url)
+    if engine is None:
+        engine = _ENGINES[url] = make_engine(url)
+    return engine
+
+
+def dispose_engine(url: str) -> None:
+    """Close the pooled connections of ``url`` (tests drop their databases afterwards)."""
+    engine = _ENGINES.pop(url, None)
+    _MIGRATED.discard(url)
+    if engine is not None:
+        engine.dispose()
+
+
+def alembic_config(url: str):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def init_db(url: str) -> None:
+    """Bring the app database at ``url`` up to the newest schema (Alembic ``upgrade heads``).
+
+    Safe to call on every start; the SQLite folder is created when missing.
+    """
+    from alembic import command
+
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = engine_for(url)
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+    _MIGRATED.add(url)
+
+
+def ensure_db(url: str) -> Engine:
+    """The engine for ``url``, migrated once per process before first use."""
+    if url not in _MIGRATED:
+        init_db(url)
+    return engine_for(url)

@@ -1,0 +1,22 @@
+"""``/api/v1/catalogue``: the dataset catalogue as JSON."""
+
+# ruff: noqa: B008  (FastAPI declares dependencies as parameter defaults)
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from kinsight.domain.roles import Permission
+from kinsight.services.auth import Principal
+from kinsight.web.data import catalogue_entries
+from kinsight.web.deps import get_settings, require
+
+router = APIRouter(tags=["catalogue"])
+
+
+@router.get("/catalogue", summary="Every dataset table and year held, with rows and field completeness")
+def catalogue(
+    request: Request, principal: Principal = Depends(require(Permission.CATALOGUE_VIEW))
+) -> list[dict[str, Any]]:
+    return catalogue_entries(get_settings(request))

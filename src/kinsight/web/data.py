@@ -1,0 +1,64 @@
+"""Read-only views of what the authority's store holds, for the home and catalogue pages.
+
+The catalogue service belongs to the ingest area; it is looked up when called so that the site still
+works (saying no data is loaded yet) in an installation where nothing has been ingested.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from kinsight.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def catalogue_entries(settings: Settings) -> list[dict[str, Any]]:
+    try:
+        module = importlib.import_module("kinsight.services.catalogue")
+    except ModuleNotFoundError:
+        return []
+    if not settings.store_path.exists():
+        return []
+    entries = module.catalogue_entries(settings)
+    return sorted(entries, key=lambda e: (str(e.get("dataset")), str(e.get("table")), str(e.get("year"))))
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    dataset: str
+    tables: int
+    years: tuple[str, ...]
+    rows: int
+    last_loaded: Any
+    owner: str | None
+    source: str | None
+
+    @property
+    def latest_year(self) -> str | None:
+        return self.years[-1] if self.years else None
+
+
+def summarise(entries: list[dict[str, Any]]) -> list[DatasetSummary]:
+    """One line per dataset: its tables, the years held, rows and when it was last loaded."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        grouped.setdefault(str(entry.get("dataset")), []).append(entry)
+    summaries = []
+    for dataset, items in sorted(grouped.items()):
+        loaded = [e.get("loaded_at") for e in items if e.get("loaded_at") is not None]
+        summaries.append(
+            DatasetSummary(
+                dataset=dataset,
+                tables=len({e.get("table") for e in items}),
+                years=tuple(sorted({str(e.get("year")) for e in items if e.get("year")})),
+                rows=sum(int(e.get("rows") or 0) for e in items),
+                last_loaded=max(loaded, key=str) if loaded else None,
+                owner=next((e.get("owner") for e in items if e.get("owner")), None),
+                source=next((e.get("source") for e in items if e.get("source")), None),
+            )
+        )
+    return summaries
