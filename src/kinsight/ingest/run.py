@@ -1,0 +1,96 @@
+"""The whole ingest: find files, read them all, decide their years, then write one submission at a time.
+
+Every file is read (and any unreadable one refused) *before* anything is written, so a refusal leaves
+the store exactly as it was.  A submission is the files for one dataset and one year; each is written
+in its own transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kinsight.domain.years import parse_year
+from kinsight.errors import UsageError
+from kinsight.ingest.cin_xml import read_cin_xml
+from kinsight.ingest.csv_reader import read_csv_table
+from kinsight.ingest.files import discover, sha256_of
+from kinsight.ingest.model import FileKind, IngestResult, ReadTable, TableOutcome
+from kinsight.ingest.writer import write_submission
+from kinsight.ingest.years import assign_years
+from kinsight.specs import load_spec
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(label, done_bytes, total_bytes)`` while files are read and written."""
+
+
+def read_all(paths: Iterable[Path], progress: Progress | None = None) -> tuple[list[ReadTable], list[str]]:
+    """Read every file (refusing any unreadable one) before anything is written.
+
+    Progress counts each file's bytes twice, once read and once written, so the bar moves through both
+    halves of the work.
+    """
+    sources, skipped = discover(paths)
+    total = 2 * sum(s.size for s in sources) or 1
+    done = 0
+    reads: list[ReadTable] = []
+    cin = load_spec("cin_census")
+    for source in sources:
+        if progress:
+            progress(f"reading {source.path.name}", done, total)
+        sha = sha256_of(source.path)
+        if source.kind is FileKind.CSV:
+            reads.append(read_csv_table(source, sha))
+        else:
+            reads.extend(read_cin_xml(source, sha, cin))
+        done += source.size
+    return reads, skipped
+
+
+def _submissions(reads: list[ReadTable]) -> list[tuple[str, str, list[ReadTable]]]:
+    groups: dict[tuple[str, str], list[ReadTable]] = defaultdict(list)
+    for read in reads:
+        assert read.year is not None
+        groups[(read.dataset, read.year)].append(read)
+    out = []
+    for (dataset, year), group in sorted(groups.items(), key=lambda kv: (kv[0][0], parse_year(kv[0][1]))):
+        seen: dict[str, str] = {}
+        for read in group:
+            if read.table in seen and seen[read.table] != read.source.name:
+                raise UsageError(
+                    f"two files hold the {dataset} {read.table} table for {year}: {seen[read.table]} and "
+                    f"{read.source.name}",
+                    hint="Give one file per table and year; put each year's files in a folder like 2024-25.",
+                )
+            seen[read.table] = read.source.name
+        out.append((dataset, year, group))
+    return out
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[Path],
+    *,
+    year: str | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> IngestResult:
+    """Ingest return files and folders into the store behind ``con``; see the module docstring."""
+    reads, skipped = read_all(paths, progress)
+    assign_years(con, reads, year, today)
+    sizes = {r.source.name: r.source.size for r in reads}
+    total = 2 * sum(sizes.values()) or 1
+    done = sum(sizes.values())
+    outcomes: list[TableOutcome] = []
+    for dataset, group_year, group in _submissions(reads):
+        if progress:
+            progress(f"writing {dataset} {group_year}", done, total)
+        outcomes.extend(write_submission(con, load_spec(dataset), group_year, group))
+        done += sum(sizes[name] for name in {r.source.name for r in group})
+    if progress:
+        progress("done", total, total)
+    return IngestResult(tuple(outcomes), tuple(skipped))

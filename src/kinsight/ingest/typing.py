@@ -1,0 +1,165 @@
+"""Turn raw text columns into typed columns, in SQL, exactly one way.
+
+Ingest and the rule-case harness both call ``typed_select`` so a date is parsed the same way wherever
+it is read.  Text is trimmed and blanks become NULL; dates are ``DD/MM/YYYY`` (as in the returns) or
+ISO ``YYYY-MM-DD``; integers and numbers must look like numbers (no silent rounding of ``12.5`` to an
+integer); CIN booleans accept true/false/1/0; codes are upper-cased where the spec says so.  A value
+that does not fit its type becomes NULL here, and ``untypeable_sql`` finds those values so ingest can
+record each one as a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kinsight.domain.specs import FieldSpec, FieldType, TableSpec
+
+META_COLUMNS: dict[str, str] = {
+    "collection_year": "VARCHAR",
+    "_row": "INTEGER",
+    "_file": "VARCHAR",
+    "_sha256": "VARCHAR",
+}
+
+SQL_TYPES: dict[FieldType, str] = {
+    FieldType.STRING: "VARCHAR",
+    FieldType.CODE: "VARCHAR",
+    FieldType.DATE: "DATE",
+    FieldType.INTEGER: "INTEGER",
+    FieldType.NUMBER: "DOUBLE",
+    FieldType.BOOLEAN: "BOOLEAN",
+}
+
+# LIKE guards cost a third of a regular expression and stop strptime reading "01/02/24" as the year 24;
+# strptime itself then rejects impossible dates such as 31/02/2024.
+_DMY = "%/%/____"
+_ISO = "____-__-__"
+_INT = r"[+-]?\d+"
+_NUM = r"[+-]?(\d+\.?\d*|\.\d+)"
+
+
+def quote(name: str) -> str:
+    """Quote an identifier for DuckDB (DfE names are safe, but unknown columns from files may not be)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def clean_text(column_sql: str) -> str:
+    """The trimmed text of a raw column, NULL when blank."""
+    return f"NULLIF(trim({column_sql}), '')"
+
+
+def typed_expression(field: FieldSpec, column_sql: str) -> str:
+    """SQL turning one raw VARCHAR column into the field's type (NULL if it does not fit)."""
+    text = clean_text(column_sql)
+    match field.type:
+        case FieldType.DATE:
+            return (
+                f"CAST(CASE WHEN {text} LIKE '{_DMY}' THEN try_strptime({text}, '%d/%m/%Y') "
+                f"WHEN {text} LIKE '{_ISO}' THEN try_strptime({text}, '%Y-%m-%d') END AS DATE)"
+            )
+        case FieldType.INTEGER:
+            return f"CASE WHEN regexp_full_match({text}, '{_INT}') THEN TRY_CAST({text} AS INTEGER) END"
+        case FieldType.NUMBER:
+            return f"CASE WHEN regexp_full_match({text}, '{_NUM}') THEN TRY_CAST({text} AS DOUBLE) END"
+        case FieldType.BOOLEAN:
+            return (
+                f"CASE WHEN lower({text}) IN ('1', 'true') THEN TRUE "
+                f"WHEN lower({text}) IN ('0', 'false') THEN FALSE END"
+            )
+        case FieldType.CODE | FieldType.STRING:
+            return f"upper({text})" if field.upper else text
+    raise AssertionError(f"unhandled field type {field.type}")  # pragma: no cover
+
+
+def typed_select(table_spec: TableSpec, source: str, columns: Iterable[str] | None = None) -> str:
+    """The SELECT that types the raw relation ``source`` by ``table_spec``.
+
+    ``source`` is a table, view or parenthesised subquery whose columns are all VARCHAR and named as the
+    DfE names them, plus the meta columns.  When ``columns`` (the source's column names) is given, a
+    field or meta column the source lacks comes out as a typed NULL, so partial inputs (rule cases) work.
+    """
+    present = None if columns is None else {c.lower() for c in columns}
+    parts: list[str] = []
+    for name, sql_type in META_COLUMNS.items():
+        if present is None or name in present:
+            parts.append(f"CAST({quote(name)} AS {sql_type}) AS {quote(name)}")
+        else:
+            parts.append(f"CAST(NULL AS {sql_type}) AS {quote(name)}")
+    for field in table_spec.fields.values():
+        if present is None or field.name.lower() in present:
+            parts.append(f"{typed_expression(field, quote(field.name))} AS {quote(field.name)}")
+        else:
+            parts.append(f"CAST(NULL AS {SQL_TYPES[field.type]}) AS {quote(field.name)}")
+    return "SELECT " + ", ".join(parts) + f" FROM {source}"
+
+
+_PROBLEM = {
+    FieldType.DATE: ("bad_date", "is not a date (write DD/MM/YYYY)"),
+    FieldType.INTEGER: ("bad_number", "is not a whole number"),
+    FieldType.NUMBER: ("bad_number", "is not a number"),
+    FieldType.BOOLEAN: ("bad_boolean", "is not true/false (or 1/0)"),
+}
+RAW_PREFIX = "__raw__"
+
+
+def staged_select(table_spec: TableSpec, source: str, columns: Iterable[str]) -> str:
+    """``typed_select`` plus the raw text of every field that can fail to type (as ``__raw__<name>``).
+
+    Ingest types a file once into a stage holding both, then takes the typed rows and the problems
+    from the stage, instead of parsing every value twice.
+    """
+    columns = list(columns)
+    present = {c.lower() for c in columns}
+    extra = [
+        f"{quote(f.name)} AS {quote(RAW_PREFIX + f.name)}"
+        for f in table_spec.fields.values()
+        if f.type in _PROBLEM and f.name.lower() in present
+    ]
+    typed = typed_select(table_spec, source, columns)
+    if not extra:
+        return typed
+    head, tail = typed.rsplit(f" FROM {source}", 1)
+    return f"{head}, {', '.join(extra)} FROM {source}{tail}"
+
+
+def untypeable_sql(
+    table_spec: TableSpec,
+    stage: str,
+    codes: dict[str, list[str]],
+    columns: Iterable[str],
+) -> str | None:
+    """A query over a ``staged_select`` stage listing values that did not type or are not valid codes.
+
+    Returns rows ``(_row, field, code, message)``; ``codes`` maps each code set name to its codes in
+    force; ``columns`` are the source's columns (a field the file lacks cannot fail).  None when
+    nothing in the table can fail.
+    """
+    present = {c.lower() for c in columns}
+    selects: list[str] = []
+    for field in table_spec.fields.values():
+        if field.name.lower() not in present:
+            continue
+        typed, name = quote(field.name), literal(field.name)
+        if field.type in _PROBLEM:
+            code, words = _PROBLEM[field.type]
+            raw = quote(RAW_PREFIX + field.name)
+            selects.append(
+                f"SELECT _row, {name} AS field, '{code}' AS code, "
+                f"{name} || ' value ''' || trim({raw}) || ''' {words}' AS message "
+                f"FROM {stage} WHERE {typed} IS NULL AND {clean_text(raw)} IS NOT NULL"
+            )
+        elif field.codeset is not None:
+            valid = codes.get(field.codeset, [])
+            listed = "[" + ", ".join(literal(c.upper() if field.upper else c) for c in valid) + "]::VARCHAR[]"
+            selects.append(
+                f"SELECT _row, {name} AS field, 'unknown_code' AS code, "
+                f"{name} || ' code ''' || {typed} || ''' is not valid in this collection year' AS message "
+                f"FROM {stage} WHERE {typed} IS NOT NULL AND NOT list_contains({listed}, {typed})"
+            )
+    if not selects:
+        return None
+    return " UNION ALL ".join(selects)
