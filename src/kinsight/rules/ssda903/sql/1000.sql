@@ -1,0 +1,5 @@
+SELECT 'oc3' AS table_name, o._row, o.CHILD AS child
+FROM oc3 o
+WHERE (o.IN_TOUCH IS NOT NULL OR o.ACTIV IS NOT NULL OR o.ACCOM IS NOT NULL)
+  AND (o.CHILD IN (SELECT CHILD FROM episodes WHERE REC = 'E2')
+       OR o.CHILD IN (SELECT CHILD FROM episodes_last WHERE REC = 'E2'))

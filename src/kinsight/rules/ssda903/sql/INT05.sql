@@ -1,0 +1,4 @@
+-- Every child in oc2 must have a header record.
+SELECT 'oc2' AS table_name, t._row, t.CHILD AS child
+FROM oc2 t
+WHERE t.CHILD IS NOT NULL AND NOT EXISTS (SELECT 1 FROM header h WHERE h.CHILD = t.CHILD)

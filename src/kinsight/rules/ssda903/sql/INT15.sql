@@ -1,0 +1,5 @@
+-- The date of birth in oc3 must match the header's (when both are given).
+SELECT 'oc3' AS table_name, t._row, t.CHILD AS child
+FROM oc3 t
+WHERE t.DOB IS NOT NULL
+  AND EXISTS (SELECT 1 FROM header h WHERE h.CHILD = t.CHILD AND h.DOB IS NOT NULL AND h.DOB <> t.DOB)
