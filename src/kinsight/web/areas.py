@@ -6,5 +6,5 @@ A later issue adds its pages by writing ``kinsight/web/pages/<area>.py`` (and, f
 
 from __future__ import annotations
 
-PAGE_MODULES = ("health", "auth", "home", "catalogue", "dictionary", "challenges", "audit", "users")
-API_MODULES = ("me", "catalogue", "dictionary", "challenges", "audit", "users")
+PAGE_MODULES = ("health", "auth", "home", "catalogue", "dictionary", "challenges", "audit", "users", "monitoring")
+API_MODULES = ("me", "catalogue", "dictionary", "challenges", "audit", "users", "monitoring")
