@@ -10,8 +10,9 @@ WITH cla12 AS (
                     OR (e.DEC IS NOT NULL AND e.DEC <= p.collection_end AND coalesce(e.REC, '') <> 'X1')
                     OR e.LS IN ('V3', 'V4') THEN 1 ELSE 0 END) = 0
 )
+-- A reason for no score (SDQ_REASON) answers the item; SDQ1 for this age group is rule 157's error.
 SELECT 'oc2' AS table_name, o._row, o.CHILD AS child
 FROM oc2 o CROSS JOIN params p
-WHERE o.SDQ_SCORE IS NULL
+WHERE o.SDQ_SCORE IS NULL AND o.SDQ_REASON IS NULL
   AND age_on(o.DOB, p.collection_start) >= 4 AND age_on(o.DOB, p.collection_end) < 17
   AND o.CHILD IN (SELECT CHILD FROM cla12)
