@@ -1,3 +1,6 @@
-SELECT 'header' AS table_name, h._row, h.CHILD AS child
-FROM header_raw h JOIN header_last_raw l ON l.CHILD = h.CHILD
-WHERE TRY_CAST(h.UASC AS INTEGER) = 1 AND TRY_CAST(l.UASC AS INTEGER) = 0
+-- 205D: UASC this year (a row in this year's UASC table) and in last year's return (header), but with no
+-- row in last year's UASC table, so last year's return said the child was not UASC.
+SELECT 'uasc' AS table_name, u._row, u.CHILD AS child
+FROM uasc u
+WHERE EXISTS (SELECT 1 FROM header_last hl WHERE hl.CHILD = u.CHILD)
+  AND NOT EXISTS (SELECT 1 FROM uasc_last l WHERE l.CHILD = u.CHILD)
