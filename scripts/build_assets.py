@@ -1,4 +1,4 @@
-"""Fetch the front-end assets Kinsight serves itself: GOV.UK Frontend, htmx and axe-core.
+"""Fetch the front-end assets Kinsight serves itself: GOV.UK Frontend, htmx, Vega charts and axe-core.
 
 Run once after install (the Makefile does).  Each package is fetched with the ordinary ``npm``
 client (``npm pack NAME@VERSION`` into a temporary folder) and the distributed files are unpacked
@@ -20,6 +20,11 @@ from pathlib import Path
 GOVUK_FRONTEND = "govuk-frontend@6.3.0"
 HTMX = "htmx.org@2.0.4"
 AXE_CORE = "axe-core@4.10.2"
+# Charts on the analysis pages: Vega-Lite specs drawn by vega-embed (the pages work without them).
+# vega-lite matches the schema Altair writes (v6.4.1); vega-embed 7 needs vega 6 and vega-lite 6.
+VEGA = "vega@6.2.0"
+VEGA_LITE = "vega-lite@6.4.1"
+VEGA_EMBED = "vega-embed@7.1.0"
 
 VENDOR = Path(__file__).resolve().parent.parent / "src" / "kinsight" / "web" / "static" / "vendor"
 
@@ -77,8 +82,12 @@ def build(dest: Path = VENDOR) -> None:
             staging,
         )
         extract(npm_pack(HTMX, work), {"dist/htmx.min.js": "htmx/htmx.min.js"}, staging)
+        extract(npm_pack(VEGA, work), {"build/vega.min.js": "vega/vega.min.js"}, staging)
+        extract(npm_pack(VEGA_LITE, work), {"build/vega-lite.min.js": "vega/vega-lite.min.js"}, staging)
+        extract(npm_pack(VEGA_EMBED, work), {"build/vega-embed.min.js": "vega/vega-embed.min.js"}, staging)
         extract(npm_pack(AXE_CORE, work), {"axe.min.js": "axe/axe.min.js"}, staging)
-        (staging / "VERSIONS.txt").write_text("\n".join([GOVUK_FRONTEND, HTMX, AXE_CORE]) + "\n")
+        versions = [GOVUK_FRONTEND, HTMX, VEGA, VEGA_LITE, VEGA_EMBED, AXE_CORE]
+        (staging / "VERSIONS.txt").write_text("\n".join(versions) + "\n")
         if dest.exists():
             shutil.rmtree(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
