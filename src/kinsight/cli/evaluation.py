@@ -29,10 +29,15 @@ Thresholds (--thresholds FILE.yaml), set at design, give a verdict:
     - {metric: recall, at_least: 0.5, applies_to: every_group}
     - {gap: recall, at_most: 0.1}
 
+With --project NAME the evaluation is filed as that governance project's alpha test result; the
+testing gate checks it against the accuracy thresholds set at design (success_criteria).
+
 Example:
 
   kinsight evaluate predictions.csv --outcome ended --score score \
     --threshold 0.5 --group SEX,ETHNIC --json
+
+  kinsight evaluate alpha.csv --outcome ended --score score --group SEX --project placement-risk
 """
 
 BIAS_HELP = """Audit a dataset for bias: who is in it, whose data is missing, which fields stand in
@@ -158,6 +163,17 @@ def register(app: typer.Typer) -> None:
             int, typer.Option("--resamples", help="Bootstrap resamples (0 for none).")
         ] = 1000,
         seed: Annotated[int, typer.Option("--seed", help="Random seed for the bootstrap.")] = 0,
+        project: Annotated[
+            str | None,
+            typer.Option(
+                "--project",
+                help="File this evaluation as the governance project's alpha test evidence.",
+            ),
+        ] = None,
+        actor: Annotated[
+            str, typer.Option("--as", help="Who is acting (user name); recorded in the audit log.")
+        ] = "cli",
+        home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
         from kinsight.services.evaluation import evaluate_predictions
@@ -176,10 +192,17 @@ def register(app: typer.Typer) -> None:
             seed=seed,
             thresholds_path=thresholds,
         )
+        if project:
+            from kinsight.services import evidence
+
+            filed = evidence.store_alpha_result(settings_for(home), project, result, actor=actor)
+            result["evidence"] = {"project": project, "file": str(filed)}
         if as_json:
             print_json(result)
         else:
             _print_evaluation(result)
+            if project:
+                console.print(f"Filed as the alpha test evidence of project {project}.")
         if "verdict" in result and not result["verdict"]["passed"]:
             raise typer.Exit(5)
 

@@ -90,17 +90,39 @@ def risk(
     report: Annotated[
         bool, typer.Option("--report", help="Also write the HTML and JSON risk report.")
     ] = False,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            help="File the report as this governance project's privacy evidence (implies --report).",
+        ),
+    ] = None,
+    actor: ActorOption = "cli",
     home: HomeOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Measure re-identification risk: k-anonymity, records below k, l-diversity, sample uniqueness.
 
+    With --project the report becomes the project's privacy evidence, read by its development gate.
+
     Example: kinsight privacy risk extract.csv --qi DOB,SEX,ETHNIC,HOME_POST --sensitive CIN --k 5 --json
+
+    Example: kinsight privacy risk extract.csv --qi DOB,SEX --project placement-forecast --as ana
     """
     result = service.risk_of_file(file, qi, sensitive=sensitive, k=k)
-    if report:
-        body, path = service.risk_report(settings_for(home), file, qi, sensitive=sensitive, k=k)
+    if report or project:
+        settings = settings_for(home)
+        body, path = service.risk_report(settings, file, qi, sensitive=sensitive, k=k)
         result["report"] = body["files"]
+        if project:
+            from kinsight.services import evidence
+
+            filed = evidence.store_risk_report(settings, project, body, actor=actor)
+            result["evidence"] = {"project": project, "file": str(filed)} | {
+                key: value
+                for key, value in evidence.privacy_verdict(body).items()
+                if key in ("passed", "summary")
+            }
     _show(
         result,
         as_json,
@@ -116,6 +138,10 @@ def risk(
             "l",
         ],
     )
+    if project and not as_json:
+        verdict = "passes" if result["evidence"]["passed"] else "does not pass"
+        console.print(f"Filed as privacy evidence for project {project}: the report {verdict}.")
+        console.print(result["evidence"]["summary"], highlight=False)
 
 
 @privacy_app.command("pseudonymise")

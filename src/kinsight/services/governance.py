@@ -160,11 +160,12 @@ def read_quality_scores(settings: Settings) -> dict[str, dict[str, Any]]:
 
 
 def read_privacy_report(settings: Settings, project: str) -> dict[str, Any] | None:
-    """Read ``services.privacy.latest_risk_report(settings, project=...)``.
+    """Read ``services.evidence.latest_risk_report(settings, project=...)``.
 
+    The reports are filed by ``kinsight privacy risk ... --project NAME``.
     Expected shape: ``{"passed": bool, "summary": str, ...}``; anything else counts as no evidence.
     """
-    latest = _service_function("privacy", "latest_risk_report")
+    latest = _service_function("evidence", "latest_risk_report")
     if latest is None:
         return None
     try:
@@ -175,11 +176,12 @@ def read_privacy_report(settings: Settings, project: str) -> dict[str, Any] | No
 
 
 def read_alpha_evaluation(settings: Settings, project: str) -> dict[str, Any] | None:
-    """Read ``services.evaluation.latest_alpha_result(settings, project=...)``.
+    """Read ``services.evidence.latest_alpha_result(settings, project=...)``.
 
+    The evaluations are filed by ``kinsight evaluate ... --project NAME``.
     Expected shape: the evaluation payload documented in ``kinsight.governance.thresholds``.
     """
-    latest = _service_function("evaluation", "latest_alpha_result")
+    latest = _service_function("evidence", "latest_alpha_result")
     if latest is None:
         return None
     try:
@@ -200,12 +202,12 @@ def _refresh_evidence(settings: Settings, session: Session, project: GovProject,
         for dataset, payload in read_quality_scores(settings).items():
             found.append((EvidenceKind.DATA_QUALITY, dataset, payload, "kinsight.services.quality"))
     if EvidenceKind.PRIVACY in kinds and (privacy := read_privacy_report(settings, project.name)) is not None:
-        found.append((EvidenceKind.PRIVACY, "", privacy, "kinsight.services.privacy"))
+        found.append((EvidenceKind.PRIVACY, "", privacy, "kinsight privacy risk --project"))
     if (
         EvidenceKind.EVALUATION in kinds
         and (evaluation := read_alpha_evaluation(settings, project.name)) is not None
     ):
-        found.append((EvidenceKind.EVALUATION, "", evaluation, "kinsight.services.evaluation"))
+        found.append((EvidenceKind.EVALUATION, "", evaluation, "kinsight evaluate --project"))
     for kind, subject, payload, source in found:
         latest = repo.latest_evidence_row(session, project, kind, subject)
         if latest is None or latest.payload != payload:
@@ -421,6 +423,38 @@ def list_instruments(settings: Settings) -> list[dict[str, Any]]:
     ]
 
 
+def instrument_definition(settings: Settings, instrument_id: str) -> dict[str, Any]:
+    """One instrument in full (questions, help, answer types, options), for forms built from it."""
+    return get_instrument(_instruments(settings), instrument_id).model_dump(mode="json", by_alias=True)
+
+
+def gate_targets(stage: Stage | str) -> dict[str, dict[str, Any]]:
+    """What each condition of a stage's gate points at (instrument, sign-off role and subject, kind).
+
+    Pages use it to link an unmet condition to the place where it is put right.
+    """
+    return {
+        c.id: {
+            "kind": str(c.kind),
+            "instrument": c.instrument,
+            "role": str(c.role) if c.role else None,
+            "subject": c.subject,
+        }
+        for c in stage_spec(load_stages(), Stage(stage)).gate
+    }
+
+
+def risk_log(settings: Settings, actor: Actor, name: str) -> list[dict[str, Any]]:
+    """The latest version of every logged risk, with its overall level."""
+    _authorise(settings, actor, "governance.view")
+    with _session(settings) as session:
+        record = repo.load_record(session, repo.get_project(session, name))
+    return [
+        {"ref": r.ref, "version": r.version, "level": r.level, "recorded_at": r.recorded_at, **r.row}
+        for r in record.risks
+    ]
+
+
 def template(settings: Settings, instrument_id: str) -> str:
     return blank_template(get_instrument(_instruments(settings), instrument_id))
 
@@ -509,6 +543,15 @@ def answers_of(
     }
 
 
+#: Sign-offs that only certain platform roles may give (a sign-off role not listed here needs only the
+#: governance.sign_off permission): an information governance officer cannot sign as a senior leader.
+SIGNATORY_PLATFORM_ROLES: dict[SignoffRole, frozenset[str]] = {
+    SignoffRole.SENIOR_LEADER: frozenset({"senior_leader"}),
+    SignoffRole.DATA_PROTECTION_OFFICER: frozenset({"information_governance"}),
+    SignoffRole.INFORMATION_GOVERNANCE: frozenset({"information_governance"}),
+}
+
+
 def signoff(
     settings: Settings,
     actor: Actor,
@@ -529,6 +572,12 @@ def signoff(
     if actor.role != LOCAL_OPERATOR and user != actor.user:
         raise PermissionDeniedError(
             "You can only sign off in your own name.", hint="Ask the signatory to sign in and sign."
+        )
+    needed = SIGNATORY_PLATFORM_ROLES.get(role)
+    if actor.role != LOCAL_OPERATOR and needed is not None and actor.role not in needed:
+        raise PermissionDeniedError(
+            f"Your role ({actor.role}) cannot sign off as {role}.",
+            hint="Only someone who holds the role " + " or ".join(sorted(needed)) + " can sign this.",
         )
     instruments = _instruments(settings)
     with _session(settings) as session:
