@@ -53,8 +53,12 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--datasets", help="Comma-separated: ssda903,cin_census (default both).")
         ] = "ssda903,cin_census",
         la_code: Annotated[
-            str, typer.Option("--la-code", help="Three-digit LA code used in UPNs and headers.")
-        ] = "999",
+            str,
+            typer.Option(
+                "--la-code",
+                help="Three-digit LA code used in UPNs and headers (a real code: 801 by default).",
+            ),
+        ] = synth_service.DEFAULT_LA_CODE,
         as_json: JsonOption = False,
     ) -> None:
         chosen = tuple(d.strip() for d in datasets.split(",") if d.strip())

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kinsight.synth import DATASETS, generate_files
+from kinsight.synth import DATASETS, DEFAULT_LA_CODE, generate_files
+
+__all__ = ["DATASETS", "DEFAULT_LA_CODE", "generate"]
 
 
 def generate(
@@ -15,7 +17,7 @@ def generate(
     years: list[str] | str,
     seed: int,
     faults: float = 0.0,
-    la_code: str = "999",
+    la_code: str = DEFAULT_LA_CODE,
     datasets: tuple[str, ...] = DATASETS,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict:

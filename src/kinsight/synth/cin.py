@@ -16,7 +16,17 @@ import polars as pl
 
 from kinsight.domain.years import year_end, year_start
 from kinsight.synth.config import Calibration, YearCodes, choice, in_force
-from kinsight.synth.dates import NO_DATE, OPEN, add_years, age_at, day_number, text_series, to_text
+from kinsight.synth.dates import (
+    NO_DATE,
+    OPEN,
+    add_working_days,
+    add_years,
+    age_at,
+    day_number,
+    text_series,
+    to_text,
+    weekday_on_or_after,
+)
 from kinsight.synth.pool import _ROUTE, Pool
 
 _CLOSE_BY_ROUTE = {"ADOPT": "RC1", "SGO": "RC4", "CAO": "RC3", "TRANSFER": "RC5"}
@@ -50,6 +60,7 @@ class CinData:
     c_prev: np.ndarray
     r_cpp: np.ndarray
     r_date: np.ndarray
+    valid: np.ndarray  # False for an episode that would overlap the child's previous one (left out)
     extra_dob: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     extra_male: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     extra_ethnic: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
@@ -119,7 +130,9 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
     assessed = ~nfa
     a_ep = np.flatnonzero(assessed)
     a_start = referral[a_ep] + rng.integers(0, 6, a_ep.size)
-    a_auth = a_start + np.maximum(1, np.rint(c.assessment_days.draw(rng, a_ep.size))).astype(np.int64)
+    # Assessments take weeks, not a whole year (an unfinished assessment must start in the census year).
+    a_len = np.clip(np.rint(c.assessment_days.draw(rng, a_ep.size)), 1, 300).astype(np.int64)
+    a_auth = a_start + a_len
     # An episode closes no earlier than its assessment is authorised.
     closure[a_ep] = np.where(closure[a_ep] < OPEN, np.maximum(closure[a_ep], a_auth), OPEN)
     nin = not_in_need[a_ep]
@@ -151,9 +164,10 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
     s47 = in_need & (rng.random(ne) < p_s47)
     s_ep = np.flatnonzero(s47)
     s_start = referral[s_ep] + rng.integers(0, 8, s_ep.size)
-    s_target = s_start + 21
+    # The conference is due within 15 working days; conferences are held on working days.
+    s_target = add_working_days(s_start, 15)
     icpc = rng.random(s_ep.size) < c.icpc_share_of_s47 / 0.7
-    s_icpc = np.where(icpc, s_start + rng.integers(8, 21, s_ep.size), NO_DATE)
+    s_icpc = np.where(icpc, weekday_on_or_after(s_start + rng.integers(8, 21, s_ep.size)), NO_DATE)
     cpp = icpc & (rng.random(s_ep.size) < c.cpp_share_of_icpc)
     c_ep = s_ep[cpp]
     c_start = s_icpc[cpp]
@@ -203,6 +217,7 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
     ok = (p_start < OPEN) & (p_start <= last) & ((p_end == OPEN) | (p_start < p_end))
     p_ep, p_start, p_end = p_ep[ok], p_start[ok], p_end[ok]
 
+    valid = _no_overlap(child, referral_fix, closure)
     disability = choice(rng, c.disabilities, n_pool + n_first)
     disabled = rng.random(n_pool + n_first) < c.disabled_share
     disability = np.where(disabled, disability, "NONE")
@@ -233,11 +248,27 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
         c_prev=c_prev,
         r_cpp=r_cpp,
         r_date=r_date,
+        valid=valid,
         extra_dob=x_dob,
         extra_male=x_male,
         extra_ethnic=x_eth,
         disability=list(disability),
     )
+
+
+def _no_overlap(child: np.ndarray, referral: np.ndarray, closure: np.ndarray) -> np.ndarray:
+    """Keep an episode only if it starts after the child's previous episode closed.
+
+    Closures are pushed back to the assessment and the conference, so a re-referral drawn before those
+    adjustments can end up inside the earlier episode; a child has one episode at a time (rule 8815).
+    """
+    order = np.lexsort((referral, child))
+    valid = np.ones(child.size, bool)
+    same = child[order][1:] == child[order][:-1]
+    prev_close = closure[order][:-1]
+    clash = same & ((prev_close >= OPEN) | (referral[order][1:] <= prev_close))
+    valid[order[1:][clash]] = False
+    return valid
 
 
 def _el(tag: str, col: str) -> pl.Expr:
@@ -283,7 +314,7 @@ def build_cin_year(
     upn_unknown: np.ndarray,
 ) -> CinYear:
     ys, ye = day_number(year_start(year)), day_number(year_end(year))
-    sel = (cd.referral <= ye) & ((cd.closure == OPEN) | (cd.closure >= ys))
+    sel = cd.valid & (cd.referral <= ye) & ((cd.closure == OPEN) | (cd.closure >= ys))
     ep = np.flatnonzero(sel)
     ep = ep[np.lexsort((cd.referral[ep], cd.child[ep]))]
     kids, first_idx = np.unique(cd.child[ep], return_index=True)
@@ -312,8 +343,6 @@ def build_cin_year(
             "Disability": text_series(np.asarray(cd.disability, dtype=object)[kids]),
         }
     )
-    icpc_of_ep = np.full(cd.child.size, NO_DATE)
-    icpc_of_ep[cd.s_ep] = cd.s_icpc
     closed = (cd.closure[ep] != OPEN) & (cd.closure[ep] <= ye)
     details = pl.DataFrame(
         {
@@ -324,15 +353,18 @@ def build_cin_year(
             "PrimaryNeedCode": text_series(cd.need[ep]),
             "CINclosureDate": _iso(np.where(closed, cd.closure[ep], NO_DATE), ye),
             "ReasonForClosure": text_series(np.where(closed, cd.reason[ep], None).tolist()),
-            "DateOfInitialCPC": _iso(icpc_of_ep[ep], ye),
+            # The conference is recorded once, on its section 47 enquiry (rule 2884).
+            "DateOfInitialCPC": pl.Series([None] * ep.size, dtype=pl.String),
             "ReferralNFA": text_series(np.where(cd.nfa[ep], "true", "false")),
         }
     )
 
-    def nested(ep_arr: np.ndarray, start: np.ndarray) -> np.ndarray:
-        return np.flatnonzero((ep_pos[ep_arr] >= 0) & (start <= ye))
+    def nested(ep_arr: np.ndarray, start: np.ndarray, active: np.ndarray) -> np.ndarray:
+        """Records of the year's episodes that started by 31 March and were still active in the year:
+        the census carries nothing that ended before 1 April (rules 8696, 8715, 8930)."""
+        return np.flatnonzero((ep_pos[ep_arr] >= 0) & (start <= ye) & active)
 
-    a = nested(cd.a_ep, cd.a_start)
+    a = nested(cd.a_ep, cd.a_start, cd.a_auth >= ys)
     assessments = pl.DataFrame(
         {
             "_ep": cd.a_ep[a],
@@ -341,9 +373,10 @@ def build_cin_year(
             "AssessmentAuthorisationDate": _iso(cd.a_auth[a], ye),
         }
     )
-    f_keep = np.isin(cd.f_assess, a)
+    # Factors belong to completed assessments only (rule 8614).
+    f_keep = np.isin(cd.f_assess, a[cd.a_auth[a] <= ye])
     factors = pl.DataFrame({"_a": cd.f_assess[f_keep], "AssessmentFactors": text_series(cd.f_code[f_keep])})
-    p = nested(cd.p_ep, cd.p_start)
+    p = nested(cd.p_ep, cd.p_start, (cd.p_end >= OPEN) | (cd.p_end >= ys))
     plans = pl.DataFrame(
         {
             "_ep": cd.p_ep[p],
@@ -351,7 +384,8 @@ def build_cin_year(
             "CINPlanEndDate": _iso(cd.p_end[p], ye),
         }
     )
-    s = nested(cd.s_ep, cd.s_start)
+    s_icpc_in_year = (cd.s_icpc >= ys) & (cd.s_icpc <= ye)
+    s = nested(cd.s_ep, cd.s_start, (cd.s_start >= ys) | s_icpc_in_year)
     s47 = pl.DataFrame(
         {
             "_ep": cd.s_ep[s],
@@ -361,7 +395,7 @@ def build_cin_year(
             "ICPCnotRequired": text_series(np.where(cd.s_icpc[s] == NO_DATE, "true", "false")),
         }
     )
-    cp = nested(cd.c_ep, cd.c_start)
+    cp = nested(cd.c_ep, cd.c_start, (cd.c_end >= OPEN) | (cd.c_end >= ys))
     cpps = pl.DataFrame(
         {
             "_ep": cd.c_ep[cp],
@@ -373,7 +407,7 @@ def build_cin_year(
             "NumberOfPreviousCPP": text_series(cd.c_prev[cp]),
         }
     )
-    rv = np.flatnonzero(np.isin(cd.r_cpp, cp) & (cd.r_date <= ye))
+    rv = np.flatnonzero(np.isin(cd.r_cpp, cp) & (cd.r_date >= ys) & (cd.r_date <= ye))
     reviews = pl.DataFrame({"_c": cd.r_cpp[rv], "CPPreviewDate": _iso(cd.r_date[rv], ye)})
     return CinYear(children, details, assessments, factors, plans, s47, cpps, reviews)
 

@@ -205,6 +205,7 @@ class YearCodes(_Section):
     sex_cin: dict[str, list[YearCode]]
     cin_sex_element: list[YearCode]
     placement_groups: dict[str, list[YearCode]]
+    retired_code_moves: dict[str, Shares] = {}
     swepisodes_from: str
 
 

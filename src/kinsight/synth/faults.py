@@ -8,6 +8,7 @@ really been written, so every entry can be checked against the files.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
@@ -240,9 +241,14 @@ class FaultInjector:
         if previous is not None:
             chosen, kinds = self._pick(rng, carried, 2)
             drop: list[int] = []
+            episodes_of = Counter(children)
             for i, k in zip(chosen.tolist(), kinds.tolist(), strict=True):
                 row = df.row(i, named=True)
                 uid, child = float(row[_UID]), children[i]
+                if k == 1 and episodes_of[child] < 2:
+                    # Dropping a child's only episode removes the child from this year's episodes: that is
+                    # a missing child, not a vanished episode, and no rule names it as such.
+                    continue
                 if k == 0:
                     new = _shift_date(decom[i], -int(rng.integers(1, 90)))
                     df = self._set(df, i, "DECOM", new)
@@ -299,6 +305,9 @@ class FaultInjector:
             if child_no in seen:
                 continue
             if k == 0:
+                # The source is required for referrals made in the census year (rule 8866).
+                if row["CINreferralDate"] is None or row["CINreferralDate"] < year_start(year).isoformat():
+                    continue
                 fld, new = "ReferralSource", None
                 kind = FaultKind.MISSING_VALUE
             elif k == 1:

@@ -23,6 +23,9 @@ from kinsight.synth.ssda903 import build_year as build_903_year
 from kinsight.synth.ssda903 import child_ids, derive, make_upns, sex_codes
 
 DATASETS = ("ssda903", "cin_census")
+# A real LA code (Bristol's): UPNs carry it in characters 2-4 and the DfE rules (CIN 1530) accept only
+# real or pseudo LA codes.  The authority itself stays fictional.
+DEFAULT_LA_CODE = "801"
 Progress = Callable[[str, int, int], None]
 
 
@@ -69,7 +72,7 @@ def generate_files(
     years: list[str] | str,
     seed: int,
     faults: float = 0.0,
-    la_code: str = "999",
+    la_code: str = DEFAULT_LA_CODE,
     datasets: tuple[str, ...] = DATASETS,
     progress: Progress | None = None,
 ) -> Summary:
@@ -83,7 +86,7 @@ def generate_files(
         )
     if not (len(la_code) == 3 and la_code.isdigit()):
         raise UsageError(
-            f"LA code '{la_code}' must be three digits", hint="Use 999 for a synthetic authority."
+            f"LA code '{la_code}' must be three digits", hint=f"Use a real LA code such as {DEFAULT_LA_CODE}."
         )
     unknown = set(datasets) - set(DATASETS)
     if unknown:

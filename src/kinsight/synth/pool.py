@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kinsight.domain.years import format_year, year_end, year_start
+from kinsight.synth.codearrays import is_in, starts_with, to_numbers
 from kinsight.synth.config import Calibration, YearCodes, choice, in_force
 from kinsight.synth.dates import OPEN, add_years, age_at, day_number, ymd
 
@@ -97,7 +98,7 @@ def _age_days_for_bands(rng: np.random.Generator, bands: np.ndarray, newborn_sha
 
 def _band_index(values: np.ndarray) -> np.ndarray:
     lookup = {b: i for i, b in enumerate(AGE_BANDS)}
-    return np.array([lookup[v] for v in values], dtype=np.int64) if values.size else np.zeros(0, np.int64)
+    return to_numbers(values, lookup)
 
 
 def _age_band_of(age_years: np.ndarray) -> np.ndarray:
@@ -162,7 +163,7 @@ def simulate(cal: Calibration, codes: YearCodes, years: list[str], n_children: i
     # --- routes and the planned end of each period -----------------------------------------------
     route_names = _draw_by_group(rng_route, band, [cal.routes.by_age_band[b] for b in AGE_BANDS])
     route_names[uasc] = choice(rng_route, cal.uasc.route, int(uasc.sum()))
-    route = np.array([_ROUTE[r] for r in route_names], dtype=np.int64)
+    route = to_numbers(route_names, _ROUTE)
     duration = np.zeros(n, np.int64)
     for name, spec in cal.routes.duration_days.items():
         mask = route == _ROUTE[name]
@@ -193,7 +194,7 @@ def simulate(cal: Calibration, codes: YearCodes, years: list[str], n_children: i
     age2 = age_at(dob[idx2], entry2)
     band2 = np.where(uasc[idx2], 4, _age_band_of(age2))
     r2 = _draw_by_group(rng_route, band2, [cal.routes.by_age_band[b] for b in AGE_BANDS])
-    r2 = np.array([_ROUTE[r] for r in r2], dtype=np.int64)
+    r2 = to_numbers(r2, _ROUTE)
     r2[r2 == _ROUTE["ADOPT"]] = _ROUTE["SGO"]  # keep re-entries simple: no second adoption plan
     d2 = np.zeros(idx2.size, np.int64)
     for name, spec in cal.routes.duration_days.items():
@@ -229,7 +230,7 @@ def simulate(cal: Calibration, codes: YearCodes, years: list[str], n_children: i
     # --- legal status path: up to three changes per period ----------------------------------------
     p_uasc = uasc[p_child]
     p_age = age_at(dob[p_child], p_start)
-    ls0 = np.array([_LS[c] for c in choice(rng_legal, cal.entry.legal_status, npd)], dtype=np.int64)
+    ls0 = to_numbers(choice(rng_legal, cal.entry.legal_status, npd), _LS)
     youth = (ls0 == _LS["J1"]) | (ls0 == _LS["J2"])
     ls0[youth & (p_age < 12)] = _LS["V2"]
     ls0[p_uasc] = _LS["V2"]
@@ -238,13 +239,17 @@ def simulate(cal: Calibration, codes: YearCodes, years: list[str], n_children: i
     youth = (ls0 == _LS["J1"]) | (ls0 == _LS["J2"])
     # Remand ends in custody or release.
     p_route[youth & (p_route != _ROUTE["AGE18"])] = _ROUTE["OTHER"]
+    # PACE accommodation lasts at most a day (rule 364).
+    pace = ls0 == _LS["J2"]
+    p_end[pace] = np.minimum(p_end[pace], p_start[pace] + 1)
+    p_route[pace] = _ROUTE["OTHER"]
 
     prot = (ls0 == _LS["L1"]) | (ls0 == _LS["L2"])
     t1 = np.full(npd, OPEN)
     ls1 = ls0.copy()
     prot_days = np.where(ls0 == _LS["L1"], cal.legal.protection_days["L1"], cal.legal.protection_days["L2"])
     t1[prot] = p_start[prot] + rng_legal.integers(1, prot_days[prot] + 1)
-    after = np.array([_LS[c] for c in choice(rng_legal, cal.legal.after_protection, npd)], dtype=np.int64)
+    after = to_numbers(choice(rng_legal, cal.legal.after_protection, npd), _LS)
     ls1[prot] = after[prot]
     ls1[prot & (p_route == _ROUTE["ADOPT"])] = _LS["C1"]
     base1 = np.where(prot, t1, p_start)
@@ -414,7 +419,7 @@ def simulate(cal: Calibration, codes: YearCodes, years: list[str], n_children: i
         uasc,
         with_carer,
     )
-    mother = _link_mothers(cal, rng_mother, dob, male, uasc, p_child, p_start)
+    mother = _link_mothers(cal, rng_mother, dob, male, uasc, p_child, p_start, p_end)
     children = Children(
         number=np.arange(nc, dtype=np.int64),
         dob=dob,
@@ -441,14 +446,19 @@ def simulate(cal: Calibration, codes: YearCodes, years: list[str], n_children: i
 
 
 def _recode_boundaries(codes: YearCodes, years: list[str]) -> list[int]:
-    """1 April of each requested year in which some placement code of the previous year stops."""
+    """31 March before each requested year in which some placement code of the previous year stops.
+
+    The re-recording happens on the last day of the old year, with a code valid in both years: the open
+    episode at 31 March is then the same in both returns (rules 502 and 503A-503F) and carries a code
+    valid in each (rule 146).
+    """
     out = []
     for prev, year in zip(years, years[1:], strict=False):
         for entries in codes.placement_groups.values():
             before = {e.code for e in in_force(entries, prev)}
             now = {e.code for e in in_force(entries, year)}
             if before - now:
-                out.append(day_number(year_start(year)))
+                out.append(day_number(year_start(year)) - 1)
                 break
     return out
 
@@ -511,9 +521,12 @@ def _build_episodes(
     drawn[uasc16] = choice(rng, cal.placement.uasc_16_plus, int(uasc16.sum()))
     # Children on an adoption plan stay in foster care until placed for adoption.
     on_adopt = p_route[p] == _ROUTE["ADOPT"]
-    not_foster = np.array([not str(c).startswith("U") for c in drawn], dtype=bool)
+    not_foster = ~starts_with(drawn, "U")
     drawn[on_adopt & not_foster] = "U6"
     drawn = _placement_code(codes, rng, drawn, t)
+    # A child accommodated under section 20 (V2) is not placed with parents (rule 378).
+    v2_period = (ls0 == _LS["V2"]) | (ls1 == _LS["V2"])
+    drawn[(drawn == "P1") & v2_period[p]] = "U4"
 
     new_place = (kinds & (EV_START | EV_MOVE)) > 0
     same_carer = ((kinds & EV_SAME_CARER) > 0) & ~new_place
@@ -546,29 +559,52 @@ def _build_episodes(
     place[sc_idx[~becomes_move]] = new_codes[~becomes_move]
     fixed = new_place | adoption | parents | same_carer
     place = _forward_fill(np.where(fixed, place, None), fixed)
-    # Re-record codes that stop being valid at a year boundary.
+    # A second same-carer change in a period may find the placement already long-term: no change then.
+    before = np.r_[None, place[:-1]]
+    unchanged = same_carer & ~first_of_period & (place == before)
+    same_carer &= ~unchanged
+    # Going home to parents while already at home is no move (rule 435: same postcode, same code).
+    home_again = ~first_of_period & (place == "P1") & (before == "P1")
+    new_place &= ~home_again
+    parents &= ~home_again
+    # Re-record, on 31 March, codes that stop being valid the next day (see ``_recode_boundaries``).
     group_of = _group_of_code(codes)
     recoded = np.zeros(p.size, bool)
+    rc_move = np.zeros(p.size, bool)
     if recode.any():
         ri = np.flatnonzero(recode & ~fixed)
-        y, m, _ = ymd(t[ri])
-        for i, sy in zip(ri, np.where(m >= 4, y, y - 1), strict=True):
-            code = place[i]
-            group = group_of.get(code)
-            if group is None:
-                continue
-            valid = {e.code for e in in_force(codes.placement_groups[group], format_year(int(sy)))}
-            if code not in valid:
-                recoded[i] = True
         place_rc = place.copy()
-        for i in np.flatnonzero(recoded):
-            place_rc[i] = _placement_code(
-                codes, rng, np.array([group_of[place[i]]], dtype=object), t[i : i + 1]
-            )[0]
+        groups = np.array([group_of.get(c, "") for c in place[ri]], dtype=object)
+        y, m, _ = ymd(t[ri] + 1)
+        new_year = np.where(m >= 4, y, y - 1)
+        for name, entries in codes.placement_groups.items():
+            for ny in np.unique(new_year):
+                sel = ri[(groups == name) & (new_year == ny)]
+                if not sel.size:
+                    continue
+                now = in_force(entries, format_year(int(ny)))
+                before = {
+                    e.code
+                    for group_entries in codes.placement_groups.values()
+                    for e in in_force(group_entries, format_year(int(ny) - 1))
+                }
+                stale = sel[~np.isin(place[sel], [e.code for e in now])]
+                if not stale.size:
+                    continue
+                recoded[stale] = True
+                bridge = {e.code: e.weight for e in now if e.code in before}
+                if bridge:
+                    place_rc[stale] = choice(rng, bridge, stale.size)
+                else:
+                    # No code carries on: the child moves to another placement that day.
+                    rc_move[stale] = True
+                    place_rc[stale] = choice(rng, codes.retired_code_moves[name], stale.size)
         fixed2 = fixed | recoded
         place = _forward_fill(np.where(fixed2, place_rc, None), fixed2)
+        new_place |= rc_move
+        recoded &= ~rc_move
         # Recode events that changed nothing are not episodes.
-        drop = recode & ~fixed & ~recoded & ~legal
+        drop = recode & ~fixed & ~recoded & ~rc_move & ~legal
         keep = ~drop
         p, t, ls, place = p[keep], t[keep], ls[keep], place[keep]
         new_place, same_carer, adoption, parents = (
@@ -606,11 +642,16 @@ def _build_episodes(
     end[last_of_period] = p_end[p[last_of_period]]
     rec = np.full(p.size, "X1", dtype=object)
     rec[last_of_period] = p_rec[p[last_of_period]]
+    # A special guardianship order to former foster carers needs a foster placement (rule 516); from
+    # any other placement the guardian is another carer (E45 -> E47, E46 -> E48).
+    not_foster = ~starts_with(place, "U")
+    rec[(rec == "E45") & not_foster] = "E47"
+    rec[(rec == "E46") & not_foster] = "E48"
     # Reason for a placement change, on the episode that ends with a move.
     next_rne = np.empty(p.size, dtype=object)
     next_rne[:-1] = rne[1:]
     next_rne[last_of_period] = None
-    moving = np.isin(next_rne, ["P", "B", "T", "U"]) & ~last_of_period
+    moving = is_in(next_rne, ["P", "B", "T", "U"]) & ~last_of_period
     reason = np.full(p.size, "", dtype=object)
     reason[moving] = choice(rng, cal.placement.reasons_for_change, int(moving.sum()))
     next_same = np.zeros(p.size, bool)
@@ -649,8 +690,13 @@ def _link_mothers(
     uasc: np.ndarray,
     p_child: np.ndarray,
     p_start: np.ndarray,
+    p_end: np.ndarray,
 ) -> np.ndarray:
-    """Pick, for a few babies, a mother among the authority's own girls aged 16-20 at the birth."""
+    """Pick, for a few babies, a mother among the authority's own girls aged 16-20 at the birth.
+
+    The link is kept only if the mother was looked after when the baby was born: that is what the
+    MOTHER and MC_DOB fields record, and a birth after she left care contradicts rules 625 and 626.
+    """
     mother = -np.ones(dob.size, np.int64)
     first_start = np.full(dob.size, OPEN)
     np.minimum.at(first_start, p_child, p_start)
@@ -664,5 +710,12 @@ def _link_mothers(
     hi = np.searchsorted(gdob, dob[babies] - int(16 * 365.25))
     ok = hi > lo
     pick = lo[ok] + (rng.random(int(ok.sum())) * (hi[ok] - lo[ok])).astype(np.int64)
-    mother[babies[ok]] = girls[pick]
+    chosen, born = girls[pick], dob[babies[ok]]
+    lo = np.searchsorted(p_child, chosen, "left")
+    hi = np.searchsorted(p_child, chosen, "right")
+    in_care = np.zeros(chosen.size, bool)
+    for k in range(int((hi - lo).max()) if chosen.size else 0):
+        idx = np.minimum(lo + k, p_child.size - 1)
+        in_care |= (lo + k < hi) & (p_start[idx] <= born) & (p_end[idx] > born)
+    mother[babies[ok][in_care]] = chosen[in_care]
     return mother

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from kinsight.domain.years import year_end, year_start
+from kinsight.synth.codearrays import is_in, to_codes
 from kinsight.synth.config import Calibration, YearCodes, choice, in_force
 from kinsight.synth.dates import NO_DATE, OPEN, add_years, age_at, day_number, to_text
 from kinsight.synth.pool import Pool
@@ -72,12 +73,24 @@ _PROVIDER_GROUP = {
 }
 _NO_PROVIDER = {"Z1", "Z11", "Z12", "Z13", "Z14", "T0", "T1", "T2", "T3"}
 _NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"}
+# Rule 218 asks for a URN here, rule 222 forbids a real one: the DfE's "not known" value satisfies both.
+_URN_NOT_KNOWN = {"H5", "P2"}
+_NEW_CARER = ("S", "P", "B")
 _UPN_LETTERS = np.array(list("ABCDEFGHJKLMNPQRTUVWXYZ"))
+
+
+def padded(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
+    """``prefix`` + the number zero-padded to ``width`` digits, as an object array of str.
+
+    Built with polars string kernels: numpy's ``np.char`` functions loop in Python per element.
+    """
+    series = pl.Series(np.asarray(numbers, dtype=np.int64)).cast(pl.String).str.zfill(width)
+    return (prefix + series).to_numpy().astype(object)
 
 
 def child_ids(numbers: np.ndarray) -> np.ndarray:
     """The LA child identifier: alphanumeric, at most 20 characters, the same in every return."""
-    return np.char.add("KS", np.char.zfill(numbers.astype(str), 7)).astype(object)
+    return padded("KS", numbers, 7)
 
 
 def upn_check_letter(body: np.ndarray) -> np.ndarray:
@@ -91,11 +104,18 @@ def upn_check_letter(body: np.ndarray) -> np.ndarray:
 
 
 def make_upns(numbers: np.ndarray, la_code: str) -> np.ndarray:
+    """UPNs: check letter, the LA code, then a nine-digit serial derived from the child number."""
     if numbers.size == 0:
         return np.zeros(0, dtype=object)
     serial = (numbers.astype(np.int64) * 7919 + 104729) % 10**9
-    body = np.char.add(la_code, np.char.zfill(serial.astype(str), 9))
-    return np.char.add(upn_check_letter(list(body)).astype(str), body).astype(object)
+    # Weighted digit sum computed arithmetically: weights 2-4 for the LA code, 5-13 for the serial.
+    la_total = sum(int(ch) * w for ch, w in zip(la_code, range(2, 5), strict=True))
+    total = np.full(serial.size, la_total, dtype=np.int64)
+    for k in range(9):
+        total += (serial // 10 ** (8 - k) % 10) * (5 + k)
+    letters = pl.Series(_UPN_LETTERS[total % 23].tolist(), dtype=pl.String)
+    body = pl.Series(serial).cast(pl.String).str.zfill(9)
+    return (letters + la_code + body).to_numpy().astype(object)
 
 
 @dataclass(frozen=True)
@@ -198,31 +218,31 @@ def derive(cal: Calibration, pool: Pool, la_code: str, home_post: np.ndarray, se
     sw_end = np.r_[all_t[1:], 0]
     sw_end[last] = sw_to[all_c[last]]
     n_workers = max(20, ch.dob.size // 12)
-    sw_id = np.char.add(
-        "SW", np.char.zfill(r_sw.integers(1, n_workers + 1, all_c.size).astype(str), 6)
-    ).astype(object)
-    sw_reason = choice(r_sw, cal.social_workers.reasons, all_c.size)
-    sw_reason[last] = "OTHERS"
+    sw_id = padded("SW", r_sw.integers(1, n_workers + 1, all_c.size), 6)
+    # SW_REASON says why each social worker episode began: first contact for the child's first one.
+    change_reasons = {k: v for k, v in cal.social_workers.reasons.items() if k != "FCONTA"}
+    sw_reason = choice(r_sw, change_reasons, all_c.size)
+    sw_reason[np.r_[True, all_c[1:] != all_c[:-1]]] = "FCONTA"
 
     # Episode provider, URN and placement postcode.
     ep = pool.episodes
-    groups = np.array([_PROVIDER_GROUP.get(p, "") for p in ep.place], dtype=object)
+    groups = to_codes(ep.place, _PROVIDER_GROUP, "")
     provider = np.full(ep.place.size, "", dtype=object)
     for g, shares in cal.placement.provider.items():
         mask = groups == g
         provider[mask] = choice(r_ep, shares, int(mask.sum()))
     urn_pool = r_ep.integers(100000, 999999, 5000)
-    urn = np.char.add("SC", urn_pool[r_ep.integers(0, urn_pool.size, ep.place.size)].astype(str)).astype(
-        object
-    )
-    no_urn = np.isin(ep.place, list(_NO_URN))
+    urn = padded("SC", urn_pool[r_ep.integers(0, urn_pool.size, ep.place.size)], 6)
+    no_urn = is_in(ep.place, _NO_URN)
     urn[no_urn] = ""
-    provider[np.isin(ep.place, list(_NO_PROVIDER))] = ""
+    urn[is_in(ep.place, _URN_NOT_KNOWN)] = "XXXXXXX"
+    provider[is_in(ep.place, _NO_PROVIDER)] = ""
     pl_post = random_postcodes(r_ep, ep.place.size)
     at_home = ep.place == "P1"
     pl_post[at_home] = home_post[ep.child[at_home]]
     clash = (pl_post == home_post[ep.child]) & ~at_home
     pl_post[clash] = random_postcodes(r_ep, int(clash.sum()))
+    pl_post, urn, provider = _carry_placement(ep, groups, pl_post, urn, provider)
 
     upn = make_upns(ch.number, la_code)
     unknown = r_upn.random(ch.dob.size) > cal.upn.known_share_school_age
@@ -250,15 +270,48 @@ def derive(cal: Calibration, pool: Pool, la_code: str, home_post: np.ndarray, se
     )
 
 
+def _carry_placement(
+    ep, groups: np.ndarray, pl_post: np.ndarray, urn: np.ndarray, provider: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Keep the placement's postcode, URN and provider through episodes with the same carer.
+
+    Only a new carer (RNE S, P, B) brings a new address; a legal change (L) keeps everything, and a
+    same-carer change (T, U) keeps the address, and the URN and provider unless the kind of placement
+    changes (rules 434-436 compare them with the previous episode).
+    """
+    n = ep.place.size
+    first = np.ones(n, bool)
+    first[1:] = ep.period[1:] != ep.period[:-1]
+    fresh = first | is_in(ep.rne, _NEW_CARER)
+    prev_group = np.r_[None, groups[:-1]]
+    urn_kind = np.where(urn == "", 0, np.where(urn == "XXXXXXX", 1, 2))
+    urn_fresh = fresh | (urn_kind != np.r_[-1, urn_kind[:-1]])
+    prov_fresh = fresh | (groups != prev_group)
+
+    def carried(values: np.ndarray, is_fresh: np.ndarray) -> np.ndarray:
+        idx = np.where(is_fresh, np.arange(n), 0)
+        np.maximum.accumulate(idx, out=idx)
+        return values[idx]
+
+    return carried(pl_post, fresh), carried(urn, urn_fresh), carried(provider, prov_fresh)
+
+
 def random_postcodes(rng: np.random.Generator, size: int, area: str = "ZZ") -> np.ndarray:
     """Postcodes of the right shape in the fictional ``ZZ`` area (e.g. ``ZZ7 4QD``)."""
-    letters = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
-    district = rng.integers(1, 20, size).astype(str)
-    sector = rng.integers(0, 10, size).astype(str)
-    unit = np.char.add(letters[rng.integers(0, 20, size)], letters[rng.integers(0, 20, size)])
-    return np.char.add(np.char.add(np.char.add(area, district), np.char.add(" ", sector)), unit).astype(
-        object
+    letters = np.array(list("ABDEFGHJLNPQRSTUWXYZ"), dtype=object)
+    district = rng.integers(1, 20, size)
+    sector = rng.integers(0, 10, size)
+    first = letters[rng.integers(0, 20, size)].tolist()
+    second = letters[rng.integers(0, 20, size)].tolist()
+    text = (
+        area
+        + pl.Series(district).cast(pl.String)
+        + " "
+        + pl.Series(sector).cast(pl.String)
+        + pl.Series(first, dtype=pl.String)
+        + pl.Series(second, dtype=pl.String)
     )
+    return text.to_numpy().astype(object)
 
 
 def _frame(table: str, data: dict[str, object], order: list[str]) -> pl.DataFrame:
@@ -269,7 +322,8 @@ def _frame(table: str, data: dict[str, object], order: list[str]) -> pl.DataFram
 def _series(name: str, values: object) -> pl.Series:
     if isinstance(values, pl.Series):
         return values.alias(name).cast(pl.String)
-    if isinstance(values, np.ndarray) and values.dtype == object:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "OU":
+        # polars builds a string column from a Python list far faster than from a numpy text array.
         values = values.tolist()
     return pl.Series(name, values, dtype=pl.String)
 
@@ -329,7 +383,7 @@ def build_year(
     looked_after[e_child] = True
 
     # OC3: former relevant children whose 17th-21st birthday falls in the year, not in care then.
-    oc3_rows = _oc3(cal, rng, pool, ys, ye)
+    oc3_rows = _oc3(cal, rng, pool, ys, ye, seed)
     in_header = looked_after.copy()
     in_header[oc3_rows[0]] = True
     h_idx = np.flatnonzero(in_header)
@@ -340,7 +394,8 @@ def build_year(
     upn[unknown] = d.upn_unknown[h_idx][unknown]
     upn[age_end < 5] = "UN1"
     upn[ch.uasc[h_idx]] = d.upn_unknown[h_idx][ch.uasc[h_idx]]
-    # Mothers: girls aged 11+ looked after in the year say whether they have a child.
+    # Mothers: girls aged 11+ looked after in the year say whether they have a child; care leavers not
+    # looked after this year leave it blank (rule 628, which the pack's rule 165 contradicts).
     babies = np.flatnonzero(ch.mother >= 0)
     first_baby = np.full(ch.dob.size, OPEN)
     np.minimum.at(first_baby, ch.mother[babies], ch.dob[babies])
@@ -384,6 +439,7 @@ def build_year(
         },
         ["CHILD"],
     )
+    # UASC children looked after in the year (rule 1014 forbids a UASC row for other care leavers).
     u_idx = np.flatnonzero(looked_after & ch.uasc)
     eighteenth = add_years(ch.dob[u_idx], 18)
     uasc = _frame(
@@ -418,7 +474,7 @@ def build_year(
                 "SW_ID": d.sw_id[s],
                 "SW_DECOM": to_text(np.maximum(d.sw_start[s], ys)),
                 "SW_DEC": to_text(np.where(d.sw_end[s] <= ye, d.sw_end[s], NO_DATE)),
-                "SW_REASON": np.where(d.sw_end[s] <= ye, d.sw_reason[s], None),
+                "SW_REASON": d.sw_reason[s],
             },
             ["CHILD"],
         )
@@ -427,9 +483,12 @@ def build_year(
 
 def _oc2(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
     per, ch = pool.periods, pool.children
-    cont = (per.start <= ye - 365) & (per.end > ye)
+    # Looked after for the whole year: the period began by 1 April and is open at 31 March (rule 191).
+    cont = (per.start <= ys) & (per.end > ye)
     kids = np.unique(per.child[cont])
     n = kids.size
+    # Age on 1 April: rule 189 blanks the SDQ from 17 on that day (rule 197B, reading the day before,
+    # contradicts it for a 17th birthday on 1 April; 189 is followed).
     a_start = age_at(ch.dob[kids], np.full(n, ys))
     a_end = age_at(ch.dob[kids], np.full(n, ye))
     score = rng.integers(0, 41, n).astype(str).astype(object)
@@ -449,7 +508,8 @@ def _oc2(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
 
     substance = flag(cal.oc2.substance_misuse)
     received = np.where(substance == "1", flag(cal.oc2.intervention_received), None)
-    offered = np.where(substance == "1", np.where(received == "1", "1", flag(0.5)), None)
+    # Offered is asked only when no intervention was received (rule 158).
+    offered = np.where((substance == "1") & (received != "1"), flag(0.5), None)
     convicted = np.where(a_end >= 10, flag(cal.oc2.convicted_10_plus), None)
     return _frame(
         "oc2",
@@ -459,7 +519,8 @@ def _oc2(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
             "SDQ_SCORE": score,
             "SDQ_REASON": reason,
             "CONVICTED": convicted,
-            "HEALTH_CHECK": flag(cal.oc2.health_check),
+            # Development checks are for under-fives only (rule 546).
+            "HEALTH_CHECK": np.where(a_end < 5, flag(cal.oc2.health_check), None),
             "IMMUNISATIONS": flag(cal.oc2.immunisations),
             "TEETH_CHECK": flag(cal.oc2.teeth_check),
             "HEALTH_ASSESSMENT": flag(cal.oc2.health_assessment),
@@ -474,7 +535,9 @@ def _oc2(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
 _NOT_CARE_LEAVER = {"E11", "E12", "E2", "E3", "E15", "E16"}
 
 
-def _oc3(cal, rng, pool: Pool, ys: int, ye: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _oc3(
+    cal, rng, pool: Pool, ys: int, ye: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Children owed an OC3 row this year, with the birthday age and their in-touch/activity/accommodation."""
     per, ch = pool.periods, pool.children
     left_at = per.end
@@ -482,7 +545,7 @@ def _oc3(cal, rng, pool: Pool, ys: int, ye: int) -> tuple[np.ndarray, np.ndarray
     fourteenth = add_years(dob, 14)
     sixteenth = add_years(dob, 16)
     eligible = (left_at >= sixteenth) & (left_at - np.maximum(per.start, fourteenth) >= 91)
-    eligible &= ~np.isin(per.rec, list(_NOT_CARE_LEAVER)) & (left_at <= ye)
+    eligible &= ~is_in(per.rec, _NOT_CARE_LEAVER) & (left_at <= ye)
     # The latest period of each child decides (a later period supersedes an earlier one).
     latest = np.r_[per.child[1:] != per.child[:-1], True]
     eligible &= latest
@@ -499,11 +562,19 @@ def _oc3(cal, rng, pool: Pool, ys: int, ye: int) -> tuple[np.ndarray, np.ndarray
     o = np.argsort(oc_child, kind="stable")
     oc_child, oc_age = oc_child[o], oc_age[o]
     n = oc_child.size
-    touch = choice(rng, cal.oc3.in_touch, n)
+    alive = {k: v for k, v in cal.oc3.in_touch.items() if k != "DIED"}
+    touch = choice(rng, alive, n)
+    # A death is reported again in every later year (rule 348): each child has one fixed age of death,
+    # drawn from a stream of its own so that every year's return agrees.
+    p_died = cal.oc3.in_touch.get("DIED", 0.0) / sum(cal.oc3.in_touch.values())
+    u = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 348]))).random(ch.dob.size)
+    died_age = 17 + np.floor(u / max(p_died, 1e-12)).astype(np.int64)
+    touch[oc_age >= died_age[oc_child]] = "DIED"
     activ = choice(rng, cal.oc3.activity_in_touch, n)
     accom = choice(rng, cal.oc3.accommodation_in_touch, n)
-    young = oc_age == 17
-    accom[young & np.isin(accom, ["Z1", "T1"])] = "D1"
+    # Under 18 on 1 April: not with former foster carers (staying put) nor in a foyer (rule 347).
+    young = add_years(ch.dob[oc_child], 18) > ys
+    accom[young & np.isin(accom, ["Z1", "T1", "T2"])] = "D1"
     out = touch != "YES"
     activ[out] = "0"
     accom[out] = "0"
@@ -521,7 +592,7 @@ def _oc3_frame(ids, dob_txt, rows) -> pl.DataFrame:
 
 def _ad1(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
     per = pool.periods
-    adopted = np.isin(per.rec, ["E11", "E12"]) & (per.end >= ys) & (per.end <= ye)
+    adopted = is_in(per.rec, ["E11", "E12"]) & (per.end >= ys) & (per.end <= ye)
     idx = np.flatnonzero(adopted)
     n = idx.size
     couple = rng.random(n) < cal.adopters.couple_share

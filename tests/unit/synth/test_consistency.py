@@ -110,7 +110,7 @@ def test_upns_have_valid_check_letter_and_la_code(clean_dir: Path) -> None:
     upns = [u for u in header["UPN"] if not u.startswith("UN")]
     assert len(upns) > 100
     for upn in upns:
-        assert len(upn) == 13 and upn[1:4] == "999" and upn[1:].isdigit()
+        assert len(upn) == 13 and upn[1:4] == "801" and upn[1:].isdigit()
         assert upn[0] == _check_letter(upn)
     assert len(set(upns)) == len(upns)
 
