@@ -54,6 +54,8 @@ class FlagReason(StrEnum):
     BULK_EXPORT = "bulk_export"
     UNUSUAL_VOLUME = "unusual_volume"
     OUT_OF_HOURS = "out_of_hours"
+    SEARCHES_WITHOUT_OPENING = "searches_without_opening"
+    BREAK_GLASS = "break_glass"
 
 
 #: Actions that touch child-level data: these are the ones the suspicious-access rules watch.
@@ -116,6 +118,11 @@ class SuspiciousAccessRules(BaseModel):
     timezone: str
     bulk_export_rows: int = Field(ge=1)
     child_views_per_hour: int = Field(ge=1)
+    # Defaults keep older `<home>/audit-rules.yaml` overrides valid; the shipped file may set them.
+    searches_without_opening: int = Field(
+        default=20, ge=1, description="Searches in the window, with no record opened, that raise a flag."
+    )
+    searches_window_minutes: int = Field(default=60, ge=1)
 
     def out_of_hours(self, at_local: datetime) -> bool:
         if at_local.isoweekday() not in self.working_days:
@@ -145,6 +152,8 @@ def evaluate_flags(
     own_surname: str | None,
     own_address: str | None,
     child_views_last_hour: int,
+    searches_in_window: int = 0,
+    views_in_window: int = 0,
 ) -> list[FlagReason]:
     """The suspicious-access rules for one record.  Only child-level actions can be flagged.
 
@@ -152,6 +161,9 @@ def evaluate_flags(
       (or postcode) of the searcher's own address;
     - an export of more rows than ``bulk_export_rows``;
     - more than ``child_views_per_hour`` child views by one person within the last hour (this one included);
+    - the ``searches_without_opening``-th search (or later) within ``searches_window_minutes`` by one
+      person who opened no child's record in that window (``searches_in_window`` counts this one);
+    - a child's record opened by break-glass (``details["basis"] == "break_glass"``): always reviewed;
     - any child-level access outside working days and hours.
     """
     if action not in CHILD_LEVEL_ACTIONS:
@@ -175,6 +187,14 @@ def evaluate_flags(
             address_hit = len(shared) >= 2
         if surname_hit or address_hit:
             reasons.append(FlagReason.OWN_NAME_OR_ADDRESS)
+    if (
+        action == AuditAction.CHILD_SEARCH
+        and searches_in_window >= rules.searches_without_opening
+        and views_in_window == 0
+    ):
+        reasons.append(FlagReason.SEARCHES_WITHOUT_OPENING)
+    if action == AuditAction.CHILD_VIEW and details.get("basis") == "break_glass":
+        reasons.append(FlagReason.BREAK_GLASS)
     if action == AuditAction.DATA_EXPORT and int(details.get("rows") or 0) > rules.bulk_export_rows:
         reasons.append(FlagReason.BULK_EXPORT)
     if action == AuditAction.CHILD_VIEW and child_views_last_hour > rules.child_views_per_hour:

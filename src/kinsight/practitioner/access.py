@@ -31,13 +31,6 @@ class Basis(StrEnum):
     BREAK_GLASS = "break_glass"
 
 
-class _Window(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    searches: int = Field(ge=1)
-    window_minutes: int = Field(ge=1)
-
-
 class AccessPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,7 +38,6 @@ class AccessPolicy(BaseModel):
     min_reason_chars: int = Field(ge=1)
     caseload_managers: list[Role]
     caseload_holders: list[Role]
-    searches_without_opening: _Window
     max_results: int = Field(ge=1, le=100)
     min_score: float = Field(ge=0, le=100)
 

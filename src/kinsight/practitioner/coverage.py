@@ -71,15 +71,23 @@ class ServiceContact:
         }
 
 
-def source_coverage(
-    con: duckdb.DuckDBPyConnection, events: list[Event], *, in_identities: bool
-) -> list[SourceCoverage]:
-    """One entry per source Kinsight knows of, from the store's ``_files`` bookkeeping."""
+HeldSources = dict[str, tuple[datetime | None, str | None, str | None]]
+
+
+def held_sources(con: duckdb.DuckDBPyConnection) -> HeldSources:
+    """Per dataset loaded: last load time, earliest and latest collection year (from ``_files``).
+
+    It changes only when data is loaded, so callers cache it per store version.
+    """
     rows = con.execute(
         """SELECT dataset, max(loaded_at), min(year), max(year) FROM _files
            WHERE status <> 'refused' GROUP BY dataset"""
     ).fetchall()
-    held = {r[0]: r for r in rows}
+    return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
+
+
+def source_coverage(held: HeldSources, events: list[Event], *, in_identities: bool) -> list[SourceCoverage]:
+    """One entry per source Kinsight knows of: held or not, how recent, how far back, records found."""
     counts: dict[str, int] = {}
     for event in events:
         counts[event.source] = counts.get(event.source, 0) + 1
@@ -93,9 +101,9 @@ def source_coverage(
                 dataset,
                 title,
                 row is not None,
+                row[0] if row else None,
                 row[1] if row else None,
                 row[2] if row else None,
-                row[3] if row else None,
                 counts.get(dataset, 0),
             )
         )

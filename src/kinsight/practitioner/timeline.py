@@ -132,7 +132,8 @@ def _select(event: EventDef, tables: set[str]) -> str | None:
     )
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+def store_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The store's table names (callers may cache them per store version and pass them back in)."""
     return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
@@ -184,10 +185,12 @@ def _visible(event: EventDef, can_see: CanSee) -> bool:
     return field_spec is None or can_see(field_spec.privacy)
 
 
-def timeline(con: duckdb.DuckDBPyConnection, child: str, can_see: CanSee) -> list[Event]:
+def timeline(
+    con: duckdb.DuckDBPyConnection, child: str, can_see: CanSee, *, tables: set[str] | None = None
+) -> list[Event]:
     """Every event held for ``child``, newest first (ties in a fixed order of kind and words)."""
     words = timeline_words()
-    tables = _tables(con)
+    tables = store_tables(con) if tables is None else tables
     by_kind = {e.kind: e for e in words.events}
     selects = [s for e in words.events if _visible(e, can_see) and (s := _select(e, tables))]
     if not selects:

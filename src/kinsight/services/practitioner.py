@@ -26,23 +26,19 @@ from kinsight.errors import (
     UsageError,
 )
 from kinsight.practitioner import access as policy
-from kinsight.practitioner.coverage import service_contacts, source_coverage
+from kinsight.practitioner.coverage import HeldSources, held_sources, service_contacts, source_coverage
 from kinsight.practitioner.family import family_links
 from kinsight.practitioner.index import SearchIndex, build_index, people_frame
 from kinsight.practitioner.query import Query, parse_query
 from kinsight.practitioner.ranking import rank
-from kinsight.practitioner.timeline import timeline
+from kinsight.practitioner.timeline import store_tables, timeline
 from kinsight.services import access, audit
 from kinsight.services.auth import Principal
 from kinsight.settings import Settings
 from kinsight.storage import platform_repo
 from kinsight.storage import practitioner_repo as repo
-from kinsight.storage.analytical import open_store
 from kinsight.storage.models_practitioner import AccessGrant, CaseloadEntry
-
-#: Flag reasons this area adds to the platform's suspicious-access flags.
-FLAG_SEARCHES_WITHOUT_OPENING = "searches_without_opening"
-FLAG_BREAK_GLASS = "break_glass"
+from kinsight.storage.practitioner_store import read_store
 
 #: Privacy class needed to search by each kind of term (a child ID is how the record is named, so any
 #: role that may open records may look one up by it).
@@ -93,10 +89,35 @@ def search_index(settings: Settings) -> SearchIndex:
         cached = _CACHE.get(key)
         if cached is not None and cached.version == version:
             return cached
-        with open_store(path, read_only=True) as con:
+        with read_store(path) as con:
             index = build_index(people_frame(con), version=version)
         _CACHE[key] = index
         return index
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    """What every child page needs from the store but changes only when data is loaded."""
+
+    version: str
+    tables: frozenset[str]
+    held: HeldSources
+
+
+_FACTS: dict[str, StoreFacts] = {}
+
+
+def store_facts(settings: Settings, con: Any) -> StoreFacts:
+    """The store's table list and source coverage, read once per store version."""
+    path = settings.store_path
+    version = store_version(path)
+    key = str(path.resolve())
+    cached = _FACTS.get(key)
+    if cached is not None and cached.version == version:
+        return cached
+    facts = StoreFacts(version, frozenset(store_tables(con)), held_sources(con))
+    _FACTS[key] = facts
+    return facts
 
 
 # --- who is asking ---------------------------------------------------------------------------------
@@ -200,23 +221,7 @@ def _record_search(
         outcome=outcome,
         details={"terms": terms, "via": principal.via, **details},
     )
-    _flag_searches_without_opening(settings, principal.username, seq)
     return seq
-
-
-def _flag_searches_without_opening(settings: Settings, username: str, seq: int) -> None:
-    """The "many searches without opening a case" rule (the platform's rules do not have it)."""
-    rule = policy.policy().searches_without_opening
-    since = audit.now_utc() - timedelta(minutes=rule.window_minutes)
-    with platform_repo.session(settings.app_database_url) as s:
-        searches = platform_repo.count_actions(
-            s, actor=username, action=AuditAction.CHILD_SEARCH, since=since
-        )
-        views = platform_repo.count_actions(
-            s, actor=username, action=AuditAction.CHILD_VIEW, outcome=Outcome.ALLOWED, since=since
-        )
-        if searches >= rule.searches and views == 0:
-            platform_repo.add_flags(s, seq, [FLAG_SEARCHES_WITHOUT_OPENING], audit.now_utc())
 
 
 def search(
@@ -341,8 +346,6 @@ def _open_child(
                     audit_seq=seq,
                 )
             )
-            if decision.basis == policy.Basis.BREAK_GLASS:
-                platform_repo.add_flags(s, seq, [FLAG_BREAK_GLASS], now)
     return decision, seq
 
 
@@ -364,9 +367,10 @@ def child_page(
             f"No child with ID {child} is held.", hint="Search for the child first: kinsight search"
         )
     decision, seq = _open_child(settings, principal, child, reason, break_glass)
-    with open_store(settings.store_path, read_only=True) as con:
-        events = timeline(con, child, lambda cls: _sees(principal, cls))
-        sources = source_coverage(con, events, in_identities=index.forename[row] is not None)
+    with read_store(settings.store_path) as con:
+        facts = store_facts(settings, con)
+        events = timeline(con, child, lambda cls: _sees(principal, cls), tables=set(facts.tables))
+    sources = source_coverage(facts.held, events, in_identities=index.forename[row] is not None)
     with platform_repo.session(settings.app_database_url) as s:
         holders = [e.username for e in repo.holders_of(s, child)]
     return {
@@ -503,3 +507,24 @@ def review_break_glass(
         details={"outcome": outcome},
     )
     return body
+
+
+# --- a score, where the evaluation area has one ----------------------------------------------------
+
+
+def child_explanation(settings: Settings, child: str, *, show_score: bool = False) -> dict[str, Any] | None:
+    """The factors behind the demonstration model's output for this child, score only when asked.
+
+    ``None`` when no model has been trained or it holds no output for the child: the page then shows
+    nothing rather than an empty box.  Call only after ``child_page`` has let the person in.
+    """
+    from kinsight.services import evaluation
+
+    try:
+        body = evaluation.model_explain(settings, child=child, limit=1, show_score=show_score)
+    except NotFoundError:
+        return None
+    outputs = body.get("outputs") or []
+    if not outputs:
+        return None
+    return {"notice": body.get("notice"), "score_shown": show_score, **outputs[0]}

@@ -6,5 +6,11 @@ A later issue adds its pages by writing ``kinsight/web/pages/<area>.py`` (and, f
 
 from __future__ import annotations
 
-PAGE_MODULES = ("health", "auth", "home", "catalogue", "dictionary", "challenges", "audit", "users", "monitoring")
-API_MODULES = ("me", "catalogue", "dictionary", "challenges", "audit", "users", "monitoring")
+PAGE_MODULES = (
+    "health", "auth", "home", "catalogue", "dictionary", "challenges", "audit", "users", "monitoring",
+    "quality", "indicators", "forecast", "evaluation", "governance", "practitioner",
+)
+API_MODULES = (
+    "me", "catalogue", "dictionary", "challenges", "audit", "users", "monitoring",
+    "quality", "indicators", "forecast", "evaluation", "governance", "practitioner",
+)

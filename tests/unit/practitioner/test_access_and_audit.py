@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kinsight.domain.audit import AuditAction
+from kinsight.domain.audit import AuditAction, FlagReason
 from kinsight.errors import PermissionDeniedError, UsageError
 from kinsight.services import accounts, audit
 from kinsight.services import practitioner as svc
@@ -124,24 +124,24 @@ def test_own_surname_search_is_flagged(settings: Settings) -> None:
 
 
 def test_many_searches_without_opening_a_case_are_flagged(settings: Settings) -> None:
-    limit = svc.policy.policy().searches_without_opening.searches
+    limit = audit.rules_for(settings).searches_without_opening
     seqs = [
         svc.search(settings, who(settings, "pat"), f"Smith {2000 + i}", reason=REASON)["audit_seq"]
         for i in range(limit)
     ]
     flags = {r.seq: r.flags for r in audit.flags(settings)}
-    assert svc.FLAG_SEARCHES_WITHOUT_OPENING not in flags.get(seqs[-2], ())
-    assert svc.FLAG_SEARCHES_WITHOUT_OPENING in flags[seqs[-1]]
+    assert FlagReason.SEARCHES_WITHOUT_OPENING not in flags.get(seqs[-2], ())
+    assert FlagReason.SEARCHES_WITHOUT_OPENING in flags[seqs[-1]]
 
 
 def test_an_opened_case_stops_the_many_searches_flag(settings: Settings) -> None:
-    limit = svc.policy.policy().searches_without_opening.searches
+    limit = audit.rules_for(settings).searches_without_opening
     svc.child_page(settings, who(settings, "pat"), "A1", reason=REASON)
     seqs = [
         svc.search(settings, who(settings, "pat"), "Smith", reason=REASON)["audit_seq"] for _ in range(limit)
     ]
     flags = {r.seq: r.flags for r in audit.flags(settings)}
-    assert svc.FLAG_SEARCHES_WITHOUT_OPENING not in flags.get(seqs[-1], ())
+    assert FlagReason.SEARCHES_WITHOUT_OPENING not in flags.get(seqs[-1], ())
 
 
 def test_two_roles_see_different_fields(settings: Settings) -> None:

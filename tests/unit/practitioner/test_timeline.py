@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from kinsight.domain.specs import PrivacyClass
-from kinsight.practitioner.coverage import service_contacts, source_coverage
+from kinsight.practitioner.coverage import held_sources, service_contacts, source_coverage
 from kinsight.practitioner.family import Link, family_links
 from kinsight.practitioner.index import build_index, people_frame
 from kinsight.practitioner.timeline import timeline
@@ -47,7 +47,7 @@ def test_fields_of_a_class_the_role_may_not_see_are_hidden(con: duckdb.DuckDBPyC
 def test_sources_say_checked_and_nothing_found(con: duckdb.DuckDBPyConnection) -> None:
     events = timeline(con, "A2", lambda cls: True)
     assert events == []
-    by = {s.dataset: s for s in source_coverage(con, events, in_identities=True)}
+    by = {s.dataset: s for s in source_coverage(held_sources(con), events, in_identities=True)}
     assert by["ssda903"].held and by["ssda903"].records == 0
     assert "checked and nothing found" in by["ssda903"].words
     assert (by["ssda903"].earliest_year, by["ssda903"].latest_year) == ("2023-24", "2024-25")
