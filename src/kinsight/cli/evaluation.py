@@ -207,6 +207,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(5)
 
     _register_model(app)
+    _register_decision(app)
 
     @app.command("bias", help=BIAS_HELP)
     @handle_errors
@@ -296,3 +297,228 @@ def _register_model(app: typer.Typer) -> None:
             for factor in output["factors"]:
                 console.print(f"  • {factor['words']}")
         console.print(f"[dim]{result['notice']}[/]")
+
+    _register_registry(model_app)
+
+
+REGISTER_HELP = """Register a model version: in shadow mode (outputs stored, never shown to decision makers)
+or live (outputs shown to practitioners as advice; the score only with --show-score).
+
+Example:
+
+  kinsight model register placement-risk --version 1.0 --mode shadow \\
+    --description "Unplanned endings within six months" --project placement-risk
+"""
+
+SHADOW_RUN_HELP = """Score the current data with a registered model and store the outputs, unseen.
+
+Without --predictions the demonstration model (kinsight model demo) scores each child's current placement
+in the store.  With --predictions FILE.csv the model's own stored predictions are used (one row per child:
+--subject, --score, and optionally --outcome and --group columns).  Only counts are printed: the scores stay
+in the analytical store and are never shown to decision makers while the model is in shadow mode.
+
+Example:
+
+  kinsight model shadow-run placement-risk --home kinsight-home
+"""
+
+SHADOW_REPORT_HELP = """Compare what a model would have said with the decisions professionals recorded
+(kinsight decision record --model NAME) and the outcomes that followed, overall and per group: agreement,
+which children with the outcome the model would have caught or missed, and who was right more often
+(McNemar's test).  Groups under --min-group-size children are withheld.
+
+Example:
+
+  kinsight model shadow-report placement-risk --json
+"""
+
+DECISION_HELP = """Human oversight: record what a professional decided about a child, and why.
+
+Model outputs are advice; nothing in Kinsight refers a child or acts on its own.  A decision needs the
+professional's own reasons (at least eight words about the child and family); reasons that only restate a
+score are refused.  Every decision, and every refused attempt, is written to the audit log.
+"""
+
+RECORD_HELP = """Record a professional's decision with their own reasons.
+
+DECISION is one of: no_further_action, continue_current_plan, discuss_in_supervision,
+review_placement_support, refer.  With --model NAME the decision is linked to that model's case, so
+shadow running can compare it with what the model would have said.
+
+Example:
+
+  kinsight decision record --child C0042 --decision review_placement_support \\
+    --reasons "Carer reports night-time distress since school changed; agreed respite and a review" \\
+    --as sw.jones --model placement-risk
+"""
+
+
+def _register_registry(model_app: typer.Typer) -> None:
+    @model_app.command("register", help=REGISTER_HELP)
+    @handle_errors
+    def register_command(
+        name: Annotated[str, typer.Argument(help="Model name, e.g. placement-risk.")],
+        version: Annotated[str, typer.Option("--version", help="Model version, e.g. 1.0.")],
+        mode: Annotated[str, typer.Option("--mode", help="shadow (outputs hidden) or live (advice).")],
+        description: Annotated[str, typer.Option("--description", help="What the model is for.")] = "",
+        project: Annotated[
+            str | None, typer.Option("--project", help="Governance project the model belongs to.")
+        ] = None,
+        threshold: Annotated[float, typer.Option("--threshold", help="Flag when score >= this.")] = 0.5,
+        show_score: Annotated[
+            bool, typer.Option("--show-score", help="Live models: show practitioners the score itself.")
+        ] = False,
+        actor: Annotated[
+            str, typer.Option("--as", help="Who registers it (recorded in the audit log).")
+        ] = "cli",
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.shadow import register_model
+
+        result = register_model(
+            settings_for(home),
+            name=name,
+            version=version,
+            mode=mode,
+            actor=actor,
+            description=description,
+            project=project,
+            threshold=threshold,
+            show_score=show_score,
+        )
+        if as_json:
+            print_json(result)
+        else:
+            console.print(f"Registered {result['name']} {result['version']} in {result['mode']} mode.")
+
+    @model_app.command(
+        "list", help="List registered models and their modes.\n\nExample:  kinsight model list --json"
+    )
+    @handle_errors
+    def list_command(home: HomeOption = None, as_json: JsonOption = False) -> None:
+        from kinsight.services.shadow import list_models
+
+        result = list_models(settings_for(home))
+        if as_json:
+            print_json(result)
+            return
+        table = Table(title="Registered models")
+        for column in ("name", "version", "mode", "threshold", "project"):
+            table.add_column(column)
+        for m in result:
+            table.add_row(m["name"], m["version"], m["mode"], f"{m['threshold']:g}", m["project"] or "-")
+        console.print(table)
+
+    @model_app.command("shadow-run", help=SHADOW_RUN_HELP)
+    @handle_errors
+    def shadow_run_command(
+        name: Annotated[str, typer.Argument(help="Registered model name.")],
+        predictions: Annotated[
+            Path | None, typer.Option("--predictions", help="CSV of the model's stored predictions.")
+        ] = None,
+        subject: Annotated[str, typer.Option("--subject", help="Child reference column.")] = "CHILD",
+        score: Annotated[str, typer.Option("--score", help="Score column (probability 0-1).")] = "score",
+        outcome: Annotated[str | None, typer.Option("--outcome", help="Outcome column, if known.")] = None,
+        group: Annotated[str | None, typer.Option("--group", help="Group column for the report.")] = None,
+        actor: Annotated[str, typer.Option("--as", help="Who runs it (recorded in the audit log).")] = "cli",
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.shadow import shadow_run
+
+        result = shadow_run(
+            settings_for(home),
+            name,
+            actor=actor,
+            predictions=predictions,
+            subject_column=subject,
+            score_column=score,
+            outcome_column=outcome,
+            group_column=group,
+        )
+        if as_json:
+            print_json(result)
+            return
+        hidden = "" if result["outputs_shown_to_decision_makers"] else " (not shown to decision makers)"
+        console.print(
+            f"Run {result['run']}: {result['model']} {result['version']} scored {result['scored']} children "
+            f"from the {result['source']}{hidden}."
+        )
+
+    @model_app.command("shadow-report", help=SHADOW_REPORT_HELP)
+    @handle_errors
+    def shadow_report_command(
+        name: Annotated[str, typer.Argument(help="Registered model name.")],
+        min_group_size: Annotated[
+            int, typer.Option("--min-group-size", help="Withhold groups below this n.")
+        ] = 10,
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.shadow import shadow_report
+
+        result = shadow_report(settings_for(home), name, min_group_size=min_group_size)
+        if as_json:
+            print_json(result)
+            return
+        console.print(
+            f"[bold]{result['model']} {result['version']}[/] ({result['mode']}), run {result['run']}"
+        )
+        console.print(f"{result['scored']} scored, {result['compared']} with a decision and a known outcome.")
+        for line in result["plain_words"]:
+            console.print(line)
+        if result["by_group"]:
+            table = Table(title="By group")
+            for column in ("group", "children", "agreement", "caught", "missed"):
+                table.add_column(column)
+            for key, block in result["by_group"].items():
+                if block["suppressed"]:
+                    table.add_row(key, block["n_display"], "-", "-", "-")
+                    continue
+                o = block["outcomes"]
+                table.add_row(
+                    key,
+                    block["n_display"],
+                    _pct(block["agreement"]),
+                    str(o["model_would_have_caught"]),
+                    str(o["model_would_have_missed"]),
+                )
+            console.print(table)
+        console.print(f"[dim]{result['notice']}[/]")
+
+
+def _register_decision(app: typer.Typer) -> None:
+    decision_app = typer.Typer(help=DECISION_HELP, no_args_is_help=True)
+    app.add_typer(decision_app, name="decision")
+
+    @decision_app.command("record", help=RECORD_HELP)
+    @handle_errors
+    def record_command(
+        child: Annotated[str, typer.Option("--child", help="The child's reference.")],
+        decision: Annotated[str, typer.Option("--decision", help="What you decided (see above).")],
+        reasons: Annotated[str, typer.Option("--reasons", help="Your own reasons, in your words.")],
+        actor: Annotated[str, typer.Option("--as", help="The professional who decided (user name).")],
+        model: Annotated[
+            str | None, typer.Option("--model", help="Model whose case this is (for shadow running).")
+        ] = None,
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services.shadow import record_decision
+
+        result = record_decision(
+            settings_for(home),
+            user=actor,
+            subject=child,
+            decision=decision,
+            reasons=reasons,
+            model=model or "",
+        )
+        if as_json:
+            print_json(result)
+        else:
+            console.print(
+                f"Recorded decision {result['id']}: {result['decision']} for child {result['child']}, "
+                f"by {result['decided_by']}."
+            )

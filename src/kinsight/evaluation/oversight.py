@@ -76,6 +76,14 @@ class Decision(StrEnum):
     REVIEW_PLACEMENT_SUPPORT = "review_placement_support"
     REFER = "refer"
 
+    @property
+    def acts(self) -> bool:
+        """Whether the professional chose to do something more (what shadow running compares a flag with)."""
+        return self in _ACTING
+
+
+_ACTING = frozenset({Decision.DISCUSS_IN_SUPERVISION, Decision.REVIEW_PLACEMENT_SUPPORT, Decision.REFER})
+
 
 @dataclass(frozen=True)
 class DecisionRecord:

@@ -21,7 +21,12 @@ def in_words(share: float) -> str:
         if 0 < numerator < denominator and abs(numerator / denominator - share) <= 0.01:
             fraction = Fraction(numerator, denominator)
             return f"{fraction.numerator} in {fraction.denominator}"
-    return f"{round(share * 100)} in 100"
+    hundredths = round(share * 100)
+    if hundredths < 1:
+        return "fewer than 1 in 100"
+    if hundredths > 99:
+        return "more than 99 in 100"
+    return f"{hundredths} in 100"
 
 
 def recall_words(recall: float | None) -> str:
@@ -29,7 +34,9 @@ def recall_words(recall: float | None) -> str:
         return "Recall cannot be measured: no child in this group had the outcome."
     if recall >= 1:
         return "Finds every child who had the outcome."
-    return f"Misses {in_words(1 - recall)} children who had the outcome (finds {in_words(recall)})."
+    if recall <= 0:
+        return "Misses every child who had the outcome (finds none)."
+    return f"Misses {children(1 - recall)} who had the outcome (finds {in_words(recall)})."
 
 
 def precision_words(precision: float | None) -> str:
@@ -41,19 +48,30 @@ def precision_words(precision: float | None) -> str:
     if " in " not in words:
         return f"When it flags a child, it is wrong {words} of the time."
     k, d = words.split(" in ")
-    return f"When it flags a child, it is wrong {k} {'time' if k == '1' else 'times'} in {d}."
+    times = "time" if k == "1" or k.endswith(" 1") else "times"
+    return f"When it flags a child, it is wrong {k} {times} in {d}."
+
+
+def children(share: float) -> str:
+    """``0`` → ``"no children"``, ``1`` → ``"every child"``, else ``"1 in 5 children"``."""
+    words = in_words(share)
+    if words == "none":
+        return "no children"
+    if words == "all":
+        return "every child"
+    return f"{words} children"
 
 
 def selection_words(rate: float | None) -> str:
     if rate is None:
         return "No children to flag."
-    return f"Flags {in_words(rate)} children."
+    return f"Flags {children(rate)}."
 
 
 def fpr_words(rate: float | None) -> str:
     if rate is None:
         return "No child without the outcome to judge false alarms by."
-    return f"Wrongly flags {in_words(rate)} children who did not have the outcome."
+    return f"Wrongly flags {children(rate)} who did not have the outcome."
 
 
 def summary(block: dict[str, object]) -> list[str]:

@@ -1,7 +1,9 @@
 """An evaluation report for the oversight group: HTML (Jinja) with a chart (Altair via vl-convert), and PDF.
 
-The first thing the reader sees is the plain-words summary and, when thresholds were set, a red box
-listing every threshold not met; a poor result cannot be missed by skimming.
+Written for an oversight group.  The first thing the reader sees is the verdict in plain words (every
+threshold set at design met or not, with a red box listing each one not met), then the plain-words
+summary; only then the per-group figures with their intervals, the gaps between groups, calibration and
+the factors behind individual outputs.  A poor result cannot be missed by skimming.
 """
 
 from __future__ import annotations
@@ -53,7 +55,29 @@ def recall_chart_svg(result: dict[str, Any]) -> str | None:
     return vlc.vegalite_to_svg(chart.to_json())
 
 
-def render_html(result: dict[str, Any], *, title: str, notice: str) -> str:
+def verdict_words(result: dict[str, Any]) -> str:
+    """One sentence that says whether the model met what was asked of it at design."""
+    verdict = result.get("verdict")
+    if not verdict:
+        return (
+            "No thresholds were set at design, so there is no verdict: judge the figures below against "
+            "what the tool is for before any use."
+        )
+    results = verdict["results"]
+    failed = sum(1 for r in results if not r["met"])
+    if failed == 0:
+        return f"The model meets every one of the {len(results)} thresholds set at design."
+    one = "threshold" if len(results) == 1 else "thresholds"
+    return f"The model does NOT meet {failed} of the {len(results)} {one} set at design."
+
+
+def render_html(
+    result: dict[str, Any],
+    *,
+    title: str,
+    notice: str,
+    explanations: list[dict[str, Any]] | None = None,
+) -> str:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     template = env.get_template("evaluation_report.html.j2")
     rows = [("Overall", result["overall"])] + list((result.get("by_group") or {}).items())
@@ -63,17 +87,30 @@ def render_html(result: dict[str, Any], *, title: str, notice: str) -> str:
         title=title,
         notice=notice,
         chart=recall_chart_svg(result),
+        verdict_sentence=verdict_words(result),
+        explanations=explanations or [],
         pct=_pct,
         num=_num,
     )
 
 
 def write_report(
-    result: dict[str, Any], out_dir: Path, *, name: str, title: str, notice: str, pdf: bool = True
+    result: dict[str, Any],
+    out_dir: Path,
+    *,
+    name: str,
+    title: str,
+    notice: str,
+    pdf: bool = True,
+    explanations: list[dict[str, Any]] | None = None,
 ) -> dict[str, str]:
-    """Write ``name.html`` (and ``name.pdf``) into ``out_dir``; returns the paths written."""
+    """Write ``name.html`` (and ``name.pdf``) into ``out_dir``; returns the paths written.
+
+    ``explanations`` are outputs as :func:`kinsight.evaluation.explain.explain_rows` gives them (with
+    optional ``child``/``placement_start``); they are shown as factors in plain words.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    html = render_html(result, title=title, notice=notice)
+    html = render_html(result, title=title, notice=notice, explanations=explanations)
     html_path = out_dir / f"{name}.html"
     html_path.write_text(html, encoding="utf-8")
     written = {"html": str(html_path)}

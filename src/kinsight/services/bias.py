@@ -52,7 +52,9 @@ def _store_tables(
         def load(name: str) -> pl.DataFrame:
             if year is None:
                 return con.sql(f'select * from "{name}"').pl()
-            return con.execute(f'select * from "{name}" where collection_year = ?', [year]).pl()
+            # DuckDB 2.x: execute() returns the connection (no .pl()); sql() takes the parameters itself
+            query = f'select * from "{name}" where collection_year = $year'
+            return con.sql(query, params={"year": year}).pl()
 
         frame = load(table)
         sources: dict[str, pl.DataFrame] = {}

@@ -1,0 +1,504 @@
+"""Use cases for models in use: the model registry, shadow (beta) runs, and professionals' decisions.
+
+A model registered in *shadow* mode scores live data in parallel with the existing way of working: its
+outputs are stored in the analytical store and never reach a decision maker.  Later, the decisions people
+actually made and the outcomes that followed are compared with what the model would have said.  A *live*
+model's outputs are advice shown to practitioners (the score itself only when the model allows it).
+
+Nothing here takes an action on a child: the only writing use case about a child is
+:func:`record_decision`, which needs a named professional and their own reasons.  Every registration,
+shadow run and decision (including a refused one) writes an audit record; details never carry child-level
+values, only the child's reference in the target.
+"""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kinsight.errors import ConflictError, DataFileError, KinsightError, Location, NotFoundError, UsageError
+from kinsight.evaluation.characteristics import attach
+from kinsight.evaluation.demo import demo_config, placements, scores
+from kinsight.evaluation.oversight import Decision, make_decision
+from kinsight.evaluation.shadow import compare_shadow, compare_shadow_by_group
+from kinsight.services import audit
+from kinsight.settings import Settings
+from kinsight.storage import evaluation_repo as repo
+from kinsight.storage.analytical import open_store
+
+DEMO_SOURCE = "demonstration model"
+SHADOW_NOTICE = (
+    "Shadow running: these figures compare what the model would have said with what professionals "
+    "decided. The model's outputs were never shown to decision makers."
+)
+
+
+class ModelMode(StrEnum):
+    """How a registered model's outputs may be used."""
+
+    SHADOW = "shadow"  # scores in parallel; outputs stored, never shown to decision makers
+    LIVE = "live"  # outputs shown to practitioners as advice
+
+
+def _mode(value: str) -> ModelMode:
+    try:
+        return ModelMode(value)
+    except ValueError as error:
+        raise UsageError(
+            f"'{value}' is not a model mode", hint="Use --mode shadow (outputs hidden) or --mode live."
+        ) from error
+
+
+def _model_dict(row: Any) -> dict[str, Any]:
+    extra = row.evaluation or {}
+    return {
+        "name": row.name,
+        "version": row.version,
+        "mode": row.mode,
+        "description": row.purpose,
+        "project": extra.get("project"),
+        "threshold": row.threshold,
+        "show_score": row.show_score,
+        "registered_by": row.registered_by,
+        "registered_at": repo.aware(row.registered_at),
+    }
+
+
+def register_model(
+    settings: Settings,
+    *,
+    name: str,
+    version: str,
+    mode: str,
+    actor: str,
+    description: str = "",
+    project: str | None = None,
+    threshold: float = 0.5,
+    show_score: bool = False,
+) -> dict[str, Any]:
+    """Add a model version to the registry; a shadow model's outputs are never shown to decision makers."""
+    chosen = _mode(mode)
+    if not name.strip() or not version.strip():
+        raise UsageError("a model needs a name and a version", hint="e.g. --version 1.0")
+    if not 0.0 <= threshold <= 1.0:
+        raise UsageError("the threshold must be between 0 and 1")
+    with repo.session(settings.app_database_url) as s:
+        if repo.find_model(s, name, version) is not None:
+            raise ConflictError(
+                f"model {name} version {version} is already registered",
+                hint="Register a new version (--version) to change its mode or threshold.",
+            )
+        row = repo.add_model(
+            s,
+            name=name.strip(),
+            version=version.strip(),
+            mode=chosen.value,
+            purpose=description,
+            threshold=threshold,
+            show_score=show_score,
+            evaluation={"project": project} if project else None,
+            registered_by=actor,
+        )
+        out = _model_dict(row)
+    audit.record(
+        settings,
+        actor=actor,
+        action="model.register",
+        target=f"model:{name}:{version}",
+        details={"mode": chosen.value, "threshold": threshold, "project": project},
+    )
+    return out
+
+
+def list_models(settings: Settings) -> list[dict[str, Any]]:
+    with repo.session(settings.app_database_url) as s:
+        return [_model_dict(m) for m in repo.models(s)]
+
+
+# --- shadow runs --------------------------------------------------------------------------------------
+
+
+def _demo_placements(settings: Settings) -> tuple[pl.DataFrame, str]:
+    """Every placement in the store with its outcome so far, and the date the data runs to."""
+    with open_store(settings.store_path, read_only=True) as con:
+        present = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if not {"ssda903_episodes", "ssda903_header"} <= present:
+            raise NotFoundError(
+                "the store has no SSDA903 episodes to score",
+                hint="Load data first: kinsight synth demo-data, then kinsight ingest demo-data.",
+            )
+        episodes = con.sql("select * from ssda903_episodes").pl()
+        header = con.sql("select * from ssda903_header").pl()
+    frame = placements(episodes, header, demo_config())
+    latest = max(d for d in (episodes["DECOM"].max(), episodes["DEC"].max()) if d is not None)
+    return frame, str(latest)
+
+
+def _score_with_demo(settings: Settings) -> tuple[pl.DataFrame, str]:
+    """The demonstration model's score for each child's current (latest) placement."""
+    model_file = settings.home / "models" / "demo" / "model.pkl"
+    if not model_file.exists():
+        raise NotFoundError("the demonstration model has not been trained", hint="Run: kinsight model demo")
+    with model_file.open("rb") as handle:
+        model = pickle.load(handle)  # noqa: S301 - written by kinsight model demo in the user's own home
+    frame, as_at = _demo_placements(settings)
+    current = frame.sort(["CHILD", "start"]).group_by("CHILD", maintain_order=True).last().sort("CHILD")
+    current, _ = attach(current, dataset="ssda903", on=date.today())
+    group = f"pc_{demo_config().groups[0]}"
+    out = pl.DataFrame(
+        {
+            "subject": current["CHILD"].cast(pl.String),
+            "placement_start": current["start"],
+            "score": scores(model, current),
+            "outcome": current["outcome"].cast(pl.Int32),
+            "grp": current[group].cast(pl.String) if group in current.columns else None,
+        }
+    )
+    return out, as_at
+
+
+def _score_from_file(
+    path: Path, *, subject: str, score: str, outcome: str | None, group: str | None
+) -> pl.DataFrame:
+    """A registered model's own stored predictions (a CSV, one row per child)."""
+    if not path.exists():
+        raise NotFoundError(f"no predictions file {path}", hint="Give the path of a CSV file.")
+    try:
+        frame = pl.read_csv(path, infer_schema_length=0)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise DataFileError(f"cannot read it as CSV: {error}", location=Location(str(path))) from error
+    for column in (subject, score, outcome, group):
+        if column is not None and column not in frame.columns:
+            raise UsageError(
+                f"{path.name} has no column '{column}'", hint=f"Columns: {', '.join(frame.columns)}"
+            )
+    values = frame[score].cast(pl.Float64, strict=False)
+    bad = values.is_null() | (values < 0) | (values > 1)
+    if bad.any():
+        row = int(bad.arg_true()[0]) + 1
+        raise DataFileError(
+            "the score is not a probability between 0 and 1",
+            location=Location(path.name, row=row, field=score),
+        )
+    return pl.DataFrame(
+        {
+            "subject": frame[subject].cast(pl.String).str.strip_chars(),
+            "placement_start": pl.Series([None] * frame.height, dtype=pl.Date),
+            "score": values,
+            "outcome": frame[outcome].cast(pl.Int32, strict=False) if outcome else None,
+            "grp": frame[group] if group else None,
+        }
+    )
+
+
+def shadow_run(
+    settings: Settings,
+    name: str,
+    *,
+    actor: str,
+    predictions: Path | None = None,
+    subject_column: str = "CHILD",
+    score_column: str = "score",
+    outcome_column: str | None = None,
+    group_column: str | None = None,
+) -> dict[str, Any]:
+    """Score the current data with a registered model and store the outputs without showing them.
+
+    Without ``predictions`` the demonstration model scores each child's current placement in the store;
+    with it, the model's own stored predictions (a CSV) are taken as its outputs.  The answer carries only
+    counts: the scores themselves stay in the analytical store.
+    """
+    with repo.session(settings.app_database_url) as s:
+        model = repo.find_model(s, name)
+        if model is None:
+            raise NotFoundError(f"no model {name} is registered", hint="Register it: kinsight model register")
+        model_id, version, mode = model.id, model.version, model.mode
+    if predictions is None:
+        outputs, as_at = _score_with_demo(settings)
+        source = DEMO_SOURCE
+    else:
+        outputs = _score_from_file(
+            predictions,
+            subject=subject_column,
+            score=score_column,
+            outcome=outcome_column,
+            group=group_column,
+        )
+        as_at, source = predictions.name, "stored predictions"
+    with repo.session(settings.app_database_url) as s:
+        run = repo.add_shadow_run(
+            s, model_id=model_id, scored=outputs.height, data_as_at=as_at, comparison={"source": source}
+        )
+        run_id, run_at = run.id, repo.aware(run.run_at)
+    stamped = outputs.with_columns(
+        pl.lit(run_id, dtype=pl.Int32).alias("run_id"),
+        pl.lit(name).alias("model"),
+        pl.lit(version).alias("version"),
+        pl.lit(datetime.now(UTC).replace(tzinfo=None)).alias("scored_at"),
+        pl.col("grp").cast(pl.String),
+        pl.col("outcome").cast(pl.Int32),
+    )
+    with open_store(settings.store_path) as con:
+        repo.write_shadow_outputs(con, stamped)
+    audit.record(
+        settings,
+        actor=actor,
+        action="model.shadow_run",
+        target=f"model:{name}:{version}",
+        details={"run": run_id, "scored": outputs.height, "source": source, "mode": mode},
+    )
+    return {
+        "model": name,
+        "version": version,
+        "mode": mode,
+        "run": run_id,
+        "run_at": run_at,
+        "scored": outputs.height,
+        "data_as_at": as_at,
+        "source": source,
+        "outputs_shown_to_decision_makers": mode == ModelMode.LIVE,
+    }
+
+
+def _refreshed_outcomes(settings: Settings, outputs: pl.DataFrame) -> pl.DataFrame:
+    """Outcomes as the store knows them now: a placement open at scoring time may have ended since."""
+    try:
+        frame, _ = _demo_placements(settings)
+    except NotFoundError:
+        return outputs
+    now = frame.select(
+        pl.col("CHILD").cast(pl.String).alias("subject"),
+        pl.col("start").alias("placement_start"),
+        pl.col("outcome").cast(pl.Int32).alias("outcome_now"),
+    )
+    joined = outputs.join(now, on=["subject", "placement_start"], how="left")
+    return joined.with_columns(pl.coalesce("outcome_now", "outcome").alias("outcome")).drop("outcome_now")
+
+
+def shadow_report(settings: Settings, name: str, *, min_group_size: int = 10) -> dict[str, Any]:
+    """What the model would have said against the decisions made and the outcomes, overall and per group.
+
+    Uses the model's latest run; children count when a professional recorded a decision about them for
+    this model and their outcome is known.  Groups under ``min_group_size`` are withheld.
+    """
+    with repo.session(settings.app_database_url) as s:
+        model = repo.find_model(s, name)
+        if model is None:
+            raise NotFoundError(f"no model {name} is registered", hint="Register it: kinsight model register")
+        ids = [m.id for m in repo.models(s) if m.name == name]
+        run = repo.latest_run(s, ids)
+        if run is None:
+            raise NotFoundError(
+                f"model {name} has no shadow run yet", hint=f"Run: kinsight model shadow-run {name}"
+            )
+        run_id, threshold, source = run.id, model.threshold, (run.comparison or {}).get("source")
+        decisions = {k: Decision(d.decision).acts for k, d in repo.latest_decisions(s, ids).items()}
+    with open_store(settings.store_path, read_only=True) as con:
+        outputs = repo.run_outputs(con, run_id)
+    if source == DEMO_SOURCE:
+        outputs = _refreshed_outcomes(settings, outputs)
+    decided = pl.DataFrame(
+        {"subject": list(decisions), "acted": [int(v) for v in decisions.values()]},
+        schema={"subject": pl.String, "acted": pl.Int32},
+    )
+    both = (
+        outputs.join(decided, on="subject", how="inner")
+        .filter(pl.col("outcome").is_not_null())
+        .sort("subject")
+    )
+    score = both["score"].to_numpy().astype(float)
+    acted = both["acted"].to_numpy().astype(int)
+    outcome = both["outcome"].to_numpy().astype(int)
+    result: dict[str, Any] = {
+        "model": name,
+        "version": model.version,
+        "mode": model.mode,
+        "run": run_id,
+        "source": source,
+        "threshold": threshold,
+        "scored": outputs.height,
+        "with_decision": int(outputs["subject"].is_in(list(decisions)).sum()) if outputs.height else 0,
+        "compared": both.height,
+        "notice": SHADOW_NOTICE,
+    }
+    if both.height == 0:
+        result["overall"] = None
+        result["by_group"] = {}
+        result["plain_words"] = [
+            "No child yet has both a recorded decision and a known outcome: nothing to compare."
+        ]
+    else:
+        result["overall"] = compare_shadow(score, acted, outcome, threshold=threshold)
+        result["by_group"] = compare_shadow_by_group(
+            score, acted, outcome, both["grp"].to_list(), threshold=threshold, min_group_size=min_group_size
+        )
+        result["plain_words"] = shadow_words(result["overall"])
+    with repo.session(settings.app_database_url) as s:
+        repo.set_comparison(
+            s, run_id, {"source": source, "compared": both.height, "overall": result["overall"]}
+        )
+    return result
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{'no' if n == 0 else n} {one if n == 1 else many}"
+
+
+def shadow_words(overall: dict[str, Any]) -> list[str]:
+    """The comparison in plain words, with singular and plural right for 0 and 1."""
+    o = overall["outcomes"]
+    lines = [
+        f"The model would have agreed with the professionals about {overall['agreement']:.0%} of "
+        f"{_count(overall['children'], 'child', 'children')}."
+    ]
+    if o["happened"] == 0:
+        lines.append("None of these children has had the outcome so far.")
+    else:
+        lines.append(
+            f"Of {_count(o['happened'], 'child', 'children')} who had the outcome, the model would have "
+            f"caught {o['model_would_have_caught']} and missed {o['model_would_have_missed']}; "
+            f"professionals acted for {o['people_caught']}."
+        )
+    lines.append(
+        f"The model would have caught {_count(o['model_caught_people_missed'], 'child', 'children')} "
+        "that professionals did not act for, and missed "
+        f"{_count(o['people_caught_model_missed'], 'child', 'children')} they did act for."
+    )
+    return lines
+
+
+# --- what practitioners see ---------------------------------------------------------------------------
+
+
+def advice_for_child(settings: Settings, child: str) -> dict[str, Any]:
+    """The model advice a practitioner may see about one child: live models only, never shadow outputs.
+
+    The score appears only where the model was registered to show it; otherwise the practitioner is told
+    that advice exists and sees the factors elsewhere.  Shadow models are not mentioned at all.
+    """
+    with repo.session(settings.app_database_url) as s:
+        live = {m.id: m for m in repo.models(s) if m.mode == ModelMode.LIVE}
+        runs = {m_id: repo.runs_of(s, [m_id]) for m_id in live}
+    advice: list[dict[str, Any]] = []
+    run_ids = [r for ids in runs.values() for r in ids]
+    if run_ids and settings.store_path.exists():
+        with open_store(settings.store_path, read_only=True) as con:
+            rows = repo.outputs_for_subject(con, child, run_ids)
+        seen: set[int] = set()
+        for row in rows.iter_rows(named=True) if rows.height else []:
+            model_id = next(k for k, ids in runs.items() if row["run_id"] in ids)
+            if model_id in seen:
+                continue
+            seen.add(model_id)
+            model = live[model_id]
+            entry: dict[str, Any] = {
+                "model": model.name,
+                "version": model.version,
+                "advisory": "Advice only: you decide, and record your own reasons.",
+            }
+            if model.show_score:
+                entry["score"] = float(row["score"])
+            advice.append(entry)
+    return {"child": child, "advice": advice}
+
+
+# --- human oversight ----------------------------------------------------------------------------------
+
+
+def record_decision(
+    settings: Settings,
+    *,
+    user: str,
+    subject: str,
+    decision: str,
+    reasons: str,
+    model: str = "",
+) -> dict[str, Any]:
+    """Record a professional's decision with their own reasons; refused (and audited) without them.
+
+    When the decision concerns a registered model's case, what that model last said about the child is
+    kept beside the decision (and whether it was shown: never, for a shadow model), so that shadow running
+    can compare the two later.
+    """
+    model_id: int | None = None
+    model_output: float | None = None
+    shown = False
+    try:
+        if model:
+            with repo.session(settings.app_database_url) as s:
+                found = repo.find_model(s, model)
+                if found is None:
+                    raise NotFoundError(f"no model {model} is registered", hint="See: kinsight model list")
+                model_id, shown_allowed = found.id, found.mode == ModelMode.LIVE and found.show_score
+                run_ids = repo.runs_of(s, [m.id for m in repo.models(s) if m.name == model])
+            if run_ids and settings.store_path.exists():
+                with open_store(settings.store_path, read_only=True) as con:
+                    rows = repo.outputs_for_subject(con, subject.strip(), run_ids)
+                if rows.height:
+                    model_output, shown = float(rows["score"][0]), bool(shown_allowed)
+        record = make_decision(
+            model=model,
+            subject=subject,
+            decision=decision,
+            decided_by=user,
+            reasons=reasons,
+            model_output=model_output,
+            model_output_shown=shown,
+        )
+    except KinsightError as error:
+        audit.record(
+            settings,
+            actor=user or "(nobody)",
+            action="decision.record",
+            target=f"child:{(subject or '').strip()}",
+            outcome="refused",
+            details={"model": model or None, "why": error.message},
+        )
+        raise
+    with repo.session(settings.app_database_url) as s:
+        row = repo.add_decision(
+            s,
+            model_id=model_id,
+            subject=record.subject,
+            decision=record.decision.value,
+            decided_by=record.decided_by,
+            reasons=record.reasons,
+            model_output_shown=record.model_output_shown,
+            model_output=record.model_output,
+            decided_at=record.decided_at,
+        )
+        row_id = row.id
+    audit.record(
+        settings,
+        actor=record.decided_by,
+        action="decision.record",
+        target=f"child:{record.subject}",
+        details={"decision_id": row_id, "decision": record.decision.value, "model": model or None},
+    )
+    return {
+        "id": row_id,
+        "child": record.subject,
+        "decision": record.decision.value,
+        "decided_by": record.decided_by,
+        "decided_at": record.decided_at,
+        "model": model or None,
+        "model_output_kept": record.model_output is not None,
+        "model_output_shown": record.model_output_shown,
+    }
+
+
+__all__ = [
+    "ModelMode",
+    "advice_for_child",
+    "list_models",
+    "record_decision",
+    "register_model",
+    "shadow_report",
+    "shadow_run",
+    "shadow_words",
+]
