@@ -8,12 +8,11 @@ from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
+from kinsight.cli.catalogue import print_aligned
 from kinsight.cli.common import (
     HomeOption,
     JsonOption,
-    console,
     err_console,
     handle_errors,
     print_json,
@@ -63,27 +62,46 @@ class _Bar:
             self.progress.stop()
 
 
+def _outcomes(tables: list[dict[str, Any]]) -> str:
+    counts: dict[str, int] = {}
+    for t in tables:
+        counts[t["outcome"]] = counts.get(t["outcome"], 0) + 1
+    return ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+
+
 def _print(result: dict[str, Any]) -> None:
-    table = Table(title="Ingest")
-    for column in ("dataset", "table", "year", "outcome", "rows", "findings", "file"):
-        table.add_column(column, justify="right" if column in ("rows", "findings") else "left")
+    """One line per dataset and year (not per table: ten years of returns are over 200 tables)."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for t in result["tables"]:
-        table.add_row(
-            t["dataset"], t["table"], t["year"], t["outcome"], str(t["rows"]), str(t["findings"]), t["file"]
+        groups.setdefault((t["dataset"], t["year"]), []).append(t)
+    if groups:
+        print_aligned(
+            ("dataset", "year", "tables", "rows", "findings"),
+            [
+                (
+                    dataset,
+                    year,
+                    _outcomes(tables),
+                    f"{sum(t['rows'] for t in tables):,}",
+                    f"{sum(t['findings'] for t in tables):,}",
+                )
+                for (dataset, year), tables in sorted(groups.items())
+            ],
+            right={3, 4},
         )
-    console.print(table)
     s = result["summary"]
-    console.print(
+    typer.echo(
         f"{s['loaded']} tables loaded, {s['replaced']} replaced, {s['unchanged']} unchanged; "
-        f"{s['rows']} rows; {s['findings']} findings.",
-        highlight=False,
+        f"{s['rows']:,} rows; {s['findings']:,} findings."
     )
-    if result["skipped"]:
-        console.print(f"Skipped {len(result['skipped'])} files that are not CSV or XML.", highlight=False)
+    skipped = result["skipped"]
+    if skipped:
+        names = ", ".join(Path(name).name for name in skipped[:5]) + (" ..." if len(skipped) > 5 else "")
+        noun = "file" if len(skipped) == 1 else "files"
+        typer.echo(f"Skipped {len(skipped)} {noun} that are not CSV or XML: {names}")
     if any(t["findings"] for t in result["tables"]):
-        console.print(
-            "Findings are in the store table _ingest_findings (file, row, field, message).", highlight=False
-        )
+        typer.echo("Findings (file, row, field, message) are in the store table _ingest_findings.")
+    typer.echo("Table by table: kinsight ingest ... --json, or kinsight catalogue afterwards.")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,10 +18,28 @@ from kinsight.cli.common import (
     print_json,
     settings_for,
 )
+from kinsight.domain.roles import Role
 from kinsight.errors import UsageError
 
 
-def _serve(home: HomeOption, port: int, host: str, demo: bool) -> None:
+def demo_account_lines(accounts: list[tuple[str, Role, str]]) -> list[str]:
+    """The demo accounts as plain aligned lines.
+
+    A Rich table is cut to 80 columns when there is no terminal (``make run``), which turned the
+    published passwords into "information-gov…"; plain lines are never shortened, only wrapped.
+    """
+    rows = [("user name", "role", "password")] + [(name, role.value, pw) for name, role, pw in accounts]
+    widths = [max(len(r[i]) for r in rows) for i in range(2)]
+    return [f"  {name.ljust(widths[0])}  {role.ljust(widths[1])}  {pw}" for name, role, pw in rows]
+
+
+def _sign_in_hint(accounts: list[tuple[str, Role, str]]) -> str:
+    """The analyst sees most of the site, so a newcomer is pointed at that account first."""
+    preferred = next((a for a in accounts if a[1] is Role.ANALYST), accounts[0])
+    return f"Sign in as {preferred[0]} with password {preferred[2]}"
+
+
+def _serve(home: HomeOption, port: int, host: str, demo: bool, workers: int = 1) -> None:
     import uvicorn
 
     from kinsight.services import accounts
@@ -29,21 +47,32 @@ def _serve(home: HomeOption, port: int, host: str, demo: bool) -> None:
 
     settings = settings_for(home)
     app = create_app(settings)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (a comparison, not a bind)
+    url = f"http://{shown}:{port}/"
     if demo:
         created = accounts.ensure_demo_accounts(settings)
-        table = Table(
-            title="Demo accounts: DEMO ONLY, synthetic data, never use these on a real installation"
-        )
-        for col in ("user name", "role", "password"):
-            table.add_column(col)
-        for username, role, password in created:
-            table.add_row(username, role.value, password)
-        console.print(table)
+        typer.echo("Demo accounts (DEMO ONLY: synthetic data; these passwords are published):")
+        for line in demo_account_lines(created):
+            typer.echo(line)
         console.print(
-            "[bold red]Demo only:[/] these passwords are published. Do not use --demo with real data."
+            "[bold red]Demo only:[/] never use --demo on an installation with real data.", highlight=False
         )
-    console.print(f"Kinsight for {settings.la_name}: http://{host}:{port}/  (stop with Ctrl+C)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+        typer.echo("")
+    typer.echo(f"Kinsight for {settings.la_name} is running at:")
+    typer.echo(f"  {url}")
+    if demo:
+        typer.echo(f"  {_sign_in_hint(created)}")
+    typer.echo("Stop it with Ctrl+C.")
+    if workers <= 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # Several worker processes need the app as an import string: each rebuilds it from the environment.
+    import os
+
+    from kinsight.web.app import ENV_FACTORY
+
+    os.environ["KINSIGHT_HOME"] = str(settings.home)
+    uvicorn.run(ENV_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 def register(app: typer.Typer) -> None:
@@ -60,12 +89,21 @@ def register(app: typer.Typer) -> None:
         demo: Annotated[
             bool, typer.Option("--demo", help="Create demo accounts, one per role (synthetic data only).")
         ] = False,
+        workers: Annotated[
+            int,
+            typer.Option(
+                "--workers",
+                min=1,
+                help="Server processes. 1 (default) for a laptop; about one per CPU core on a shared server.",
+            ),
+        ] = 1,
     ) -> None:
         """Serve the Kinsight website and JSON API (migrates the app database first).
 
         Example: kinsight serve --home kinsight-home --port 8000 --demo
+        Example: kinsight serve --home /srv/kinsight --host 0.0.0.0 --workers 4
         """
-        _serve(home, port, host, demo)
+        _serve(home, port, host, demo, workers)
 
     user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
     token_app = typer.Typer(help="Manage API tokens for service clients.", no_args_is_help=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
+
+from kinsight.domain.years import format_year, parse_year
+from kinsight.errors import KinsightError
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -26,14 +30,103 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = _when
+    env.filters["govuk_datetime"] = govuk_datetime
+    env.filters["govuk_date"] = govuk_date
     env.filters["words"] = lambda value: str(value).replace("_", " ")
+    env.globals["dataset_title"] = dataset_title
+    env.globals["table_title"] = table_title
+    env.globals["year_spans"] = year_spans
     return env
 
 
-def _when(value: datetime | None) -> str:
-    if value is None:
-        return "never"
-    return value.strftime("%-d %B %Y at %H:%M") + " UTC"
+# Kinsight stores times in UTC; people in English authorities read them on UK clocks (GMT or BST).
+UK = ZoneInfo("Europe/London")
+
+
+def _as_datetime(value: datetime | date | str) -> datetime | date:
+    """Accept what pages are handed: datetimes, dates, or ISO text from JSON-shaped service results."""
+    if isinstance(value, str):
+        text = value.strip()
+        return datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
+    return value
+
+
+def _uk_time(moment: datetime) -> datetime:
+    """A naive datetime is UTC by the project's convention; show it on the UK clock."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UK)
+
+
+def _clock(moment: datetime) -> str:
+    """GOV.UK style times: 7:25am, 10am, 1:05pm, midday, midnight."""
+    if (moment.hour, moment.minute) == (0, 0):
+        return "midnight"
+    if (moment.hour, moment.minute) == (12, 0):
+        return "midday"
+    hour = moment.hour % 12 or 12
+    suffix = "am" if moment.hour < 12 else "pm"
+    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+
+
+def govuk_date(value: datetime | date | str | None, empty: str = "never") -> str:
+    """A date as GOV.UK writes it: "25 November 2026" (a datetime is first put on the UK clock)."""
+    if value is None or value == "":
+        return empty
+    moment = _as_datetime(value)
+    day = _uk_time(moment).date() if isinstance(moment, datetime) else moment
+    return f"{day.day} {day:%B %Y}"
+
+
+def govuk_datetime(value: datetime | date | str | None, empty: str = "never") -> str:
+    """A moment as GOV.UK writes it, on the UK clock: "25 November 2026 at 7:25am"."""
+    if value is None or value == "":
+        return empty
+    moment = _as_datetime(value)
+    if not isinstance(moment, datetime):
+        return govuk_date(moment, empty)
+    local = _uk_time(moment)
+    return f"{local.day} {local:%B %Y} at {_clock(local)}"
+
+
+def _when(value: datetime | date | str | None) -> str:
+    """The older name of ``govuk_datetime``, kept so every template that uses it reads the same way."""
+    return govuk_datetime(value)
+
+
+def dataset_title(dataset: str) -> str:
+    """The dataset's title from its spec ("Children in need census"); the key itself if it has none."""
+    from kinsight.specs import load_spec
+
+    try:
+        return load_spec(dataset).title
+    except KinsightError:
+        return dataset
+
+
+def table_title(dataset: str, table: str) -> str:
+    """The DfE's own name for a table ("ChildProtectionPlans"), else the key."""
+    from kinsight.specs import load_spec
+
+    try:
+        spec = load_spec(dataset).tables.get(table)
+    except KinsightError:
+        return table
+    return spec.dfe_name if spec is not None else table
+
+
+def year_spans(years: tuple[str, ...] | list[str]) -> str:
+    """Collection years as runs: "2016-17 to 2025-26", or "2016-17 to 2018-19, 2020-21" with a gap."""
+    starts = sorted({parse_year(y) for y in years})
+    runs: list[list[int]] = []
+    for start in starts:
+        if runs and start == runs[-1][-1] + 1:
+            runs[-1].append(start)
+        else:
+            runs.append([start])
+    return ", ".join(
+        format_year(run[0]) if len(run) == 1 else f"{format_year(run[0])} to {format_year(run[-1])}"
+        for run in runs
+    )
 
 
 def render(
