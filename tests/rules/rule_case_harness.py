@@ -1,67 +1,59 @@
-"""The rule-case harness: every rule of every built-in pack, with the typing ingest uses when it exists.
+"""The rule-case harness: every rule of every built-in pack, typed and given code sets exactly as a real run.
 
-Case tables are typed by ``kinsight.ingest.typing.typed_select`` and the dataset spec
-(``kinsight.specs.load_spec``) as soon as those exist; until then by the engine's minimal fallback
-(date-named fields DATE, everything else trimmed VARCHAR).
+Case tables are typed by ``kinsight.ingest.typing.typed_select`` with the dataset spec, the same SQL ingest
+uses, and the engine gets the spec's code sets in force in the case's year, as ``kinsight quality`` does, so
+``codeset('...')`` in a rule means the same in a case as in production.  Cases run in one shared in-memory
+database per test worker (``kinsight.quality.cases.shared_database``).
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
-from kinsight.quality.cases import fallback_type_select
+from kinsight.domain.specs import DatasetSpec, TableSpec
+from kinsight.ingest.typing import typed_select
 from kinsight.quality.model import Rule
 from kinsight.quality.registry import load_pack
 from kinsight.rules import builtin_datasets, builtin_pack
+from kinsight.services.quality import spec_options
+from kinsight.specs import load_spec
+
+META = ("collection_year", "_row", "_file")
 
 
 @functools.cache
-def _spec(dataset: str) -> Any | None:
+def _spec(dataset: str) -> DatasetSpec:
+    return load_spec(dataset)
+
+
+def _table_spec(dataset: str, table: str) -> TableSpec:
     try:
-        specs = importlib.import_module("kinsight.specs")
-        return specs.load_spec(dataset)
-    except Exception:  # the spec package is being written by another part; fall back until it lands
-        return None
-
-
-@functools.cache
-def _typed_select() -> Any | None:
-    try:
-        return importlib.import_module("kinsight.ingest.typing").typed_select
-    except Exception:
-        return None
-
-
-def _table_spec(dataset: str, table: str) -> Any | None:
-    spec = _spec(dataset)
-    if spec is None:
-        return None
-    try:
-        return spec.tables[table]
-    except (KeyError, AttributeError, TypeError):
-        return None
-
-
-def uses_spec_typing() -> bool:
-    return _typed_select() is not None and _spec("ssda903") is not None
+        return _spec(dataset).tables[table]
+    except KeyError:
+        raise KeyError(
+            f"{dataset} has no table {table!r}: check the rule's tables and case table names"
+        ) from None
 
 
 def type_select(dataset: str, table: str, source: str, columns: Sequence[str]) -> str:
-    table_spec = _table_spec(dataset, table)
-    typed = _typed_select()
-    if table_spec is None or typed is None:
-        return fallback_type_select(dataset, table, source, columns)
-    return typed(table_spec, source, [*columns, "collection_year", "_row", "_file"])
+    """Ingest's own typing SQL for the case's raw rows."""
+    return typed_select(_table_spec(dataset, table), source, [*columns, *META])
 
 
 def columns_for(dataset: str, table: str) -> list[str]:
-    table_spec = _table_spec(dataset, table)
-    if table_spec is None:
-        return []
-    return list(table_spec.fields)
+    """Every field of the table in the spec (all years), so fields a case leaves out are NULL."""
+    return list(_table_spec(dataset, table).fields)
+
+
+@functools.cache
+def codesets_for(dataset: str, year: str) -> Mapping[str, Sequence[str]]:
+    """The spec's code sets in force in ``year``, from the very function ``kinsight quality`` uses."""
+    return spec_options(dataset, year)[0]
+
+
+def uses_spec_typing() -> bool:
+    return True
 
 
 def all_rules() -> list[Rule]:
@@ -75,7 +67,12 @@ def all_rules() -> list[Rule]:
 
 def case_params() -> list[tuple[Rule, str, int]]:
     """(rule, 'pass' | 'fail', index) for every case of every rule, with readable test ids."""
-    return [(rule, kind, i) for rule in all_rules() for kind in ("pass", "fail") for i in range(len(rule.cases[kind]))]
+    return [
+        (rule, kind, i)
+        for rule in all_rules()
+        for kind in ("pass", "fail")
+        for i in range(len(rule.cases[kind]))
+    ]
 
 
 def case_id(rule: Rule, kind: str, index: int) -> str:

@@ -6,7 +6,7 @@ Run one pack or one rule with -k: ``-k ssda903``, ``-k ssda903-101-`` (the trail
 from __future__ import annotations
 
 import pytest
-from rule_case_harness import case_id, case_params, columns_for, type_select
+from rule_case_harness import case_id, case_params, codesets_for, columns_for, type_select
 
 from kinsight.quality.cases import run_case
 from kinsight.quality.model import Rule, RuleStatus
@@ -18,7 +18,14 @@ PARAMS = case_params()
 def test_rule_case(rule: Rule, kind: str, index: int) -> None:
     case = rule.cases[kind][index]
     others = [c for k in ("pass", "fail") for c in rule.cases[k]]
-    result = run_case(rule, case, type_select=type_select, columns_for=columns_for, other_cases=others)
+    result = run_case(
+        rule,
+        case,
+        type_select=type_select,
+        columns_for=columns_for,
+        other_cases=others,
+        codesets_for=codesets_for,
+    )
     assert result.outcome.status is RuleStatus.RUN, f"{rule.code} did not run: {result.outcome.reason}"
     if kind == "pass":
         assert not result.flagged, f"{rule.code} flagged a passing case: {sorted(result.flagged)}"

@@ -13,7 +13,8 @@ from kinsight.services import quality as service
 
 YearOption = Annotated[str | None, typer.Option("--year", help="Collection year, e.g. 2025-26.")]
 PackOption = Annotated[
-    list[Path] | None, typer.Option("--pack", help="An extra rule-pack folder (YAML + SQL, see docs/RULES.md). Repeatable.")
+    list[Path] | None,
+    typer.Option("--pack", help="An extra rule-pack folder (YAML + SQL, see docs/RULES.md). Repeatable."),
 ]
 
 RULES_HELP = """List the data-quality rules in force, with their severity, and the rule count per year.
@@ -32,6 +33,7 @@ Examples:
 
   kinsight quality --year 2025-26
   kinsight quality --dataset ssda903 --pack ./our-rules --json
+  kinsight quality --lookup ofsted_providers=ofsted-providers.csv
 """
 
 
@@ -68,14 +70,28 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def quality(
         year: YearOption = None,
-        dataset: Annotated[str | None, typer.Option("--dataset", help="Only this dataset (ssda903, cin_census).")] = None,
+        dataset: Annotated[
+            str | None, typer.Option("--dataset", help="Only this dataset (ssda903, cin_census).")
+        ] = None,
         pack: PackOption = None,
-        out: Annotated[Path | None, typer.Option("--out", help="Folder for the HTML, CSV and Excel reports.")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Folder for the HTML, CSV and Excel reports.")
+        ] = None,
+        lookup: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--lookup",
+                help="Reference lookup as NAME=FILE.csv (ofsted_providers, ons_postcodes, own_la); "
+                "kept in the store for later runs. Repeatable.",
+            ),
+        ] = None,
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
         settings = settings_for(home)
-        result = service.run_quality(settings, year=year, dataset=dataset, packs=pack or [], out_dir=out)
+        result = service.run_quality(
+            settings, year=year, dataset=dataset, packs=pack or [], out_dir=out, lookups=lookup or []
+        )
         if as_json:
             print_json(result)
             return
@@ -84,8 +100,14 @@ def register(app: typer.Typer) -> None:
         for column in ("dataset", "year", "records", "with error", "with query", "score"):
             scores.add_column(column)
         for s in result["scores"]:
-            scores.add_row(s["dataset"], s["year"], str(s["records"]), str(s["records_with_error"]),
-                           str(s["records_with_query"]), f"{s['score']:.2f}")
+            scores.add_row(
+                s["dataset"],
+                s["year"],
+                str(s["records"]),
+                str(s["records_with_error"]),
+                str(s["records_with_query"]),
+                f"{s['score']:.2f}",
+            )
         console.print(scores)
         by_rule = Table(title=f"Findings by rule ({summary['findings']} in all)")
         for column in ("rule", "severity", "findings", "message"):

@@ -1,8 +1,10 @@
 """The whole ingest: find files, read them all, decide their years, then write one submission at a time.
 
 Every file is read (and any unreadable one refused) *before* anything is written, so a refusal leaves
-the store exactly as it was.  A submission is the files for one dataset and one year; each is written
-in its own transaction.
+the store exactly as it was.  A submission is the files for one dataset and one year; all submissions of
+one run are written in a single transaction, so the run is all or nothing and DuckDB writes (and
+checkpoints) the data once instead of once per year: for two years of a large return this saves about a
+quarter of the ingest time.
 """
 
 from __future__ import annotations
@@ -86,11 +88,17 @@ def ingest_files(
     total = 2 * sum(sizes.values()) or 1
     done = sum(sizes.values())
     outcomes: list[TableOutcome] = []
-    for dataset, group_year, group in _submissions(reads):
-        if progress:
-            progress(f"writing {dataset} {group_year}", done, total)
-        outcomes.extend(write_submission(con, load_spec(dataset), group_year, group))
-        done += sum(sizes[name] for name in {r.source.name for r in group})
+    con.begin()
+    try:
+        for dataset, group_year, group in _submissions(reads):
+            if progress:
+                progress(f"writing {dataset} {group_year}", done, total)
+            outcomes.extend(write_submission(con, load_spec(dataset), group_year, group, transaction=False))
+            done += sum(sizes[name] for name in {r.source.name for r in group})
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
     if progress:
         progress("done", total, total)
     return IngestResult(tuple(outcomes), tuple(skipped))

@@ -126,6 +126,41 @@ def staged_select(table_spec: TableSpec, source: str, columns: Iterable[str]) ->
     return f"{head}, {', '.join(extra)} FROM {source}{tail}"
 
 
+def _problem_parts(
+    table_spec: TableSpec, codes: dict[str, list[str]], columns: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(condition, select list) per field that can hold a bad value, over a relation with the typed
+    columns and ``__raw__<name>`` raw text columns."""
+    present = {c.lower() for c in columns}
+    parts: list[tuple[str, str]] = []
+    for field in table_spec.fields.values():
+        if field.name.lower() not in present:
+            continue
+        typed, name = quote(field.name), literal(field.name)
+        if field.type in _PROBLEM:
+            code, words = _PROBLEM[field.type]
+            raw = quote(RAW_PREFIX + field.name)
+            parts.append(
+                (
+                    f"{typed} IS NULL AND {clean_text(raw)} IS NOT NULL",
+                    f"_row, {name} AS field, '{code}' AS code, "
+                    f"{name} || ' value ''' || trim({raw}) || ''' {words}' AS message",
+                )
+            )
+        elif field.codeset is not None:
+            valid = codes.get(field.codeset, [])
+            listed = "[" + ", ".join(literal(c.upper() if field.upper else c) for c in valid) + "]::VARCHAR[]"
+            parts.append(
+                (
+                    f"{typed} IS NOT NULL AND NOT list_contains({listed}, {typed})",
+                    f"_row, {name} AS field, 'unknown_code' AS code, "
+                    f"{name} || ' code ''' || {typed} || ''' is not valid in this collection year' AS"
+                    " message",
+                )
+            )
+    return parts
+
+
 def untypeable_sql(
     table_spec: TableSpec,
     stage: str,
@@ -138,28 +173,37 @@ def untypeable_sql(
     force; ``columns`` are the source's columns (a field the file lacks cannot fail).  None when
     nothing in the table can fail.
     """
-    present = {c.lower() for c in columns}
-    selects: list[str] = []
-    for field in table_spec.fields.values():
-        if field.name.lower() not in present:
-            continue
-        typed, name = quote(field.name), literal(field.name)
-        if field.type in _PROBLEM:
-            code, words = _PROBLEM[field.type]
-            raw = quote(RAW_PREFIX + field.name)
-            selects.append(
-                f"SELECT _row, {name} AS field, '{code}' AS code, "
-                f"{name} || ' value ''' || trim({raw}) || ''' {words}' AS message "
-                f"FROM {stage} WHERE {typed} IS NULL AND {clean_text(raw)} IS NOT NULL"
-            )
-        elif field.codeset is not None:
-            valid = codes.get(field.codeset, [])
-            listed = "[" + ", ".join(literal(c.upper() if field.upper else c) for c in valid) + "]::VARCHAR[]"
-            selects.append(
-                f"SELECT _row, {name} AS field, 'unknown_code' AS code, "
-                f"{name} || ' code ''' || {typed} || ''' is not valid in this collection year' AS message "
-                f"FROM {stage} WHERE {typed} IS NOT NULL AND NOT list_contains({listed}, {typed})"
-            )
-    if not selects:
+    parts = _problem_parts(table_spec, codes, columns)
+    if not parts:
         return None
-    return " UNION ALL ".join(selects)
+    return " UNION ALL ".join(
+        f"SELECT {select} FROM {stage} WHERE {condition}" for condition, select in parts
+    )
+
+
+def problem_rows_sql(
+    table_spec: TableSpec,
+    typed: str,
+    raw: str,
+    codes: dict[str, list[str]],
+    columns: Iterable[str],
+) -> str | None:
+    """The rows of relation ``typed`` with at least one bad value, joined by ``_row`` to their raw text
+    in relation ``raw`` (as ``__raw__<name>`` columns): a stage for ``untypeable_sql`` holding only the
+    few rows with problems.
+
+    Ingest types a file straight into the store and then looks back for problems this way, instead of
+    materialising every row a second time.  None when nothing in the table can fail.
+    """
+    columns = list(columns)
+    parts = _problem_parts(table_spec, codes, columns)
+    if not parts:
+        return None
+    present = {c.lower() for c in columns}
+    copies = [
+        f"r.{quote(f.name)} AS {quote(RAW_PREFIX + f.name)}"
+        for f in table_spec.fields.values()
+        if f.type in _PROBLEM and f.name.lower() in present
+    ]
+    joined = f"SELECT t.*{''.join(', ' + c for c in copies)} FROM {typed} t JOIN {raw} r ON r._row = t._row"
+    return f"SELECT * FROM ({joined}) WHERE " + " OR ".join(f"({condition})" for condition, _ in parts)

@@ -3,8 +3,9 @@
 For each table: an identical file already loaded for the same dataset, table and year is a no-op
 ("unchanged"); a different file replaces that year's rows and the change is recorded in ``_changes``.
 Raw rows go in as received, typed rows through ``typed_select``, and every value that does not type or
-is not a code valid for the year becomes a finding.  The caller wraps the whole submission in one
-transaction.
+is not a code valid for the year becomes a finding.  Typed rows are written straight from the file
+(dates parsed once); the few rows with a bad value are then found by joining back to the raw text, so no
+row is materialised twice.  A submission is all or nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ import duckdb
 from kinsight.domain.specs import DatasetSpec, TableSpec
 from kinsight.ingest.csv_reader import missing_columns
 from kinsight.ingest.model import Finding, Outcome, ReadTable, Severity, TableOutcome
-from kinsight.ingest.typing import META_COLUMNS, SQL_TYPES, literal, quote, staged_select, untypeable_sql
+from kinsight.ingest.typing import (
+    META_COLUMNS,
+    SQL_TYPES,
+    literal,
+    problem_rows_sql,
+    quote,
+    typed_select,
+    untypeable_sql,
+)
 
 _FINDING_COLUMNS = 'submission_id, dataset, year, file, "row", field, "table", code, message, severity'
 
@@ -163,10 +172,8 @@ def write_table(
         )
         columns = [*read.data.column_names, *META_COLUMNS]
         con.execute(f"INSERT INTO {quote(raw)} BY NAME SELECT * FROM {source}")
-        stage = quote(f"_stage_{dataset}_{name}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS {staged_select(table, source, columns)}")
-        keep = ", ".join(quote(c) for c in [*META_COLUMNS, *table.fields])
-        con.execute(f"INSERT INTO {quote(typed)} BY NAME SELECT {keep} FROM {stage}")
+        # Dates are parsed once, straight into the store; the few rows with a bad value are found after.
+        con.execute(f"INSERT INTO {quote(typed)} BY NAME {typed_select(table, source, columns)}")
         findings = list(read.findings)
         if dataset != "cin_census":
             findings += missing_columns(read, table)
@@ -189,14 +196,22 @@ def write_table(
                 )
         _insert_findings(con, submission, dataset, year, findings)
         codes = {cs: spec.codes(cs, year) for cs in spec.codesets}
-        problems = untypeable_sql(table, stage, codes, columns)
-        if problems:
-            con.execute(
-                f"INSERT INTO _ingest_findings ({_FINDING_COLUMNS}) "
-                f"SELECT ?, ?, ?, ?, _row, field, ?, code, message, 'error' FROM ({problems})",
-                [submission, dataset, year, read.source.name, name],
-            )
-        con.execute(f"DROP TABLE {stage}")
+        this_file = (
+            f"(SELECT * FROM {quote(typed)} WHERE collection_year = {literal(year)}"
+            f" AND _file = {literal(read.source.name)})"
+        )
+        candidates = problem_rows_sql(table, this_file, view, codes, columns)
+        if candidates:
+            stage = quote(f"_stage_{dataset}_{name}")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS {candidates}")
+            problems = untypeable_sql(table, stage, codes, columns)
+            if problems:
+                con.execute(
+                    f"INSERT INTO _ingest_findings ({_FINDING_COLUMNS}) "
+                    f"SELECT ?, ?, ?, ?, _row, field, ?, code, message, 'error' FROM ({problems})",
+                    [submission, dataset, year, read.source.name, name],
+                )
+            con.execute(f"DROP TABLE {stage}")
     finally:
         con.unregister(view)
     count = con.execute(
@@ -215,33 +230,50 @@ def write_table(
 
 
 def write_submission(
-    con: duckdb.DuckDBPyConnection, spec: DatasetSpec, year: str, reads: list[ReadTable]
+    con: duckdb.DuckDBPyConnection,
+    spec: DatasetSpec,
+    year: str,
+    reads: list[ReadTable],
+    *,
+    transaction: bool = True,
 ) -> list[TableOutcome]:
-    """Load every table of one submission inside one transaction; on any error nothing is kept."""
+    """Load every table of one submission; on any error nothing is kept.
+
+    With ``transaction=False`` the caller holds the transaction (``ingest_files`` writes every submission
+    of a run in one, so DuckDB writes and checkpoints the data once rather than once per year).
+    """
     loaded_at = datetime.now(UTC).replace(tzinfo=None)
-    con.begin()
+    if transaction:
+        con.begin()
     try:
-        submission = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM _submissions").fetchall()[
-            0
-        ][0]
-        outcomes = [o for r in reads if (o := write_table(con, submission, spec, r, loaded_at)) is not None]
-        changed = [o for o in outcomes if o.outcome is not Outcome.UNCHANGED]
-        if changed:
-            con.execute(
-                "INSERT INTO _submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    submission,
-                    spec.name,
-                    year,
-                    loaded_at,
-                    len({r.source.name for r in reads}),
-                    len(changed),
-                    len(outcomes) - len(changed),
-                    sum(o.findings for o in changed),
-                ],
-            )
-        con.commit()
+        outcomes = _write_submission(con, spec, year, reads, loaded_at)
+        if transaction:
+            con.commit()
     except BaseException:
-        con.rollback()
+        if transaction:
+            con.rollback()
         raise
+    return outcomes
+
+
+def _write_submission(
+    con: duckdb.DuckDBPyConnection, spec: DatasetSpec, year: str, reads: list[ReadTable], loaded_at: datetime
+) -> list[TableOutcome]:
+    submission = con.execute("SELECT coalesce(max(submission_id), 0) + 1 FROM _submissions").fetchall()[0][0]
+    outcomes = [o for r in reads if (o := write_table(con, submission, spec, r, loaded_at)) is not None]
+    changed = [o for o in outcomes if o.outcome is not Outcome.UNCHANGED]
+    if changed:
+        con.execute(
+            "INSERT INTO _submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                submission,
+                spec.name,
+                year,
+                loaded_at,
+                len({r.source.name for r in reads}),
+                len(changed),
+                len(outcomes) - len(changed),
+                sum(o.findings for o in changed),
+            ],
+        )
     return outcomes

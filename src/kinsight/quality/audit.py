@@ -28,7 +28,8 @@ class YearVerdict:
 def dataset_tables(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
     """Typed tables of ``dataset`` held in the store (``ssda903_header`` -> ``header``)."""
     prefix = f"{dataset}_"
-    return sorted(t[len(prefix):] for t in store_tables(con) if t.startswith(prefix) and f"raw_{t}" in store_tables(con))
+    held = store_tables(con)
+    return sorted(t[len(prefix) :] for t in held if t.startswith(prefix) and f"raw_{t}" in held)
 
 
 def held_years(con: duckdb.DuckDBPyConnection, dataset: str) -> list[str]:
@@ -46,23 +47,34 @@ def audit_dataset(
     run_id: str,
     codesets_for_year: Callable[[str], Mapping[str, Sequence[str]]] | None = None,
     generic: Mapping[str, object] | None = None,
+    lookups: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None,
 ) -> list[YearVerdict]:
+    """Check each of ``years`` and persist its findings (``lookups``: reference tables for this run)."""
     tables = dataset_tables(con, dataset)
     counts = rows_by_year(con, dataset, tables)
     listed = files_listed(con, dataset)
-    lookups = {t for t in store_tables(con) if t.startswith(LOOKUP_PREFIX)}
+    held_lookups = {t for t in store_tables(con) if t.startswith(LOOKUP_PREFIX)}
     verdicts = []
     for year in years:
         started = datetime.now()
-        present = {t for t in tables if counts.get(t, {}).get(year) or (t, year) in listed} | lookups
-        if not present - lookups:
+        present = {t for t in tables if counts.get(t, {}).get(year) or (t, year) in listed} | held_lookups
+        if not present - held_lookups:
             continue
         rules = list(rules_for_year(year)) + generic_rules(dataset, year, generic or {})
         codesets = codesets_for_year(year) if codesets_for_year else {}
         run, ctx = check_year(
-            con, dataset=dataset, year=year, rules=rules, tables=tables, present=present, codesets=codesets
+            con,
+            dataset=dataset,
+            year=year,
+            rules=rules,
+            tables=tables,
+            present=present,
+            codesets=codesets,
+            lookups=lookups,
         )
-        value = persist(con, run_id=run_id, run=run, started_at=started, record_tables=sorted(present - lookups))
+        value = persist(
+            con, run_id=run_id, run=run, started_at=started, record_tables=sorted(present - held_lookups)
+        )
         ctx.close()
         verdicts.append(YearVerdict(run=run, score=value))
     return verdicts

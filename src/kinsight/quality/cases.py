@@ -15,7 +15,13 @@ from typing import Any
 
 import duckdb
 
-from kinsight.quality.context import LAST_SUFFIX, LOOKUP_PREFIX, base_table, previous_year
+from kinsight.quality.context import (
+    LAST_SUFFIX,
+    LOOKUP_PREFIX,
+    base_table,
+    create_from_columns,
+    previous_year,
+)
 from kinsight.quality.engine import check_year, hit_rows
 from kinsight.quality.model import Rule, RuleOutcome
 
@@ -42,7 +48,8 @@ def fallback_type_select(dataset: str, table: str, source: str, columns: Sequenc
         text = f"nullif(trim({column}), '')"
         if looks_like_date(column):
             parts.append(
-                f"CAST(coalesce(try_strptime({text}, '%d/%m/%Y'), try_strptime({text}, '%Y-%m-%d')) AS DATE) AS {column}"
+                f"CAST(coalesce(try_strptime({text}, '%d/%m/%Y'), try_strptime({text}, '%Y-%m-%d')) AS"
+                f" DATE) AS {column}"
             )
         else:
             parts.append(f"{text} AS {column}")
@@ -70,6 +77,21 @@ def case_tables(case: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {k.lower(): v or [] for k, v in case.items() if k not in CASE_KEYS}
 
 
+_SHARED: dict[str, duckdb.DuckDBPyConnection] = {}
+
+
+def shared_database() -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per process, reused by every case: opening a database costs more than a case.
+
+    Each case works in its own cursor (a connection of its own to this database) and creates only temp
+    tables, so closing the cursor removes everything the case made and cases cannot see each other.
+    """
+    if "db" not in _SHARED:
+        con = duckdb.connect(config={"threads": 1})  # cases are tiny: a thread pool only adds hand-offs
+        _SHARED["db"] = con
+    return _SHARED["db"]
+
+
 def run_case(
     rule: Rule,
     case: Mapping[str, Any],
@@ -77,16 +99,18 @@ def run_case(
     type_select: TypeSelect = fallback_type_select,
     columns_for: Callable[[str, str], Sequence[str]] | None = None,
     other_cases: Sequence[Mapping[str, Any]] = (),
+    codesets_for: Callable[[str, str], Mapping[str, Sequence[str]]] | None = None,
 ) -> CaseResult:
     """Build the case's store in memory, run ``rule`` for the case's year, return what it flagged.
 
     ``columns_for(dataset, table)`` gives the full column list of a table (from the spec) so absent
     columns are NULL; without it the columns are those named anywhere in the rule's cases.
+    ``codesets_for(dataset, year)`` gives the spec's code sets in force, as a real run has them.
     """
     year = str(case.get("year") or rule.years[-1])
     last = previous_year(year)
     tables = case_tables(case)
-    con = duckdb.connect()
+    con = shared_database().cursor()
     try:
         bases: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         lookups: dict[str, list[dict[str, Any]]] = {}
@@ -112,22 +136,29 @@ def run_case(
             names = list(dict.fromkeys(names))
             _load_base(con, rule.dataset, base, names, rows, type_select)
         for name, rows in lookups.items():
-            names = list(dict.fromkeys(c for source in every for r in case_tables(source).get(name, []) for c in r))
-            _create_varchar_table(con, name, names, [[_text(r.get(c)) for c in names] for r in rows])
+            names = list(
+                dict.fromkeys(c for source in every for r in case_tables(source).get(name, []) for c in r)
+            )
+            columns = {c: ("VARCHAR", [_text(r.get(c)) for r in rows]) for c in names} or {
+                "_empty": ("VARCHAR", [])
+            }
+            create_from_columns(con, name, columns)
         present = set(bases) | set(lookups)
-        run, ctx = check_year(con, dataset=rule.dataset, year=year, rules=[rule], tables=sorted(bases), present=present)
+        codesets = codesets_for(rule.dataset, year) if codesets_for else {}
+        run, ctx = check_year(
+            con,
+            dataset=rule.dataset,
+            year=year,
+            rules=[rule],
+            tables=sorted(bases),
+            present=present,
+            codesets=codesets,
+        )
         flagged = {(table, row) for _, table, row, _ in hit_rows(con)}
         ctx.close()
         return CaseResult(outcome=run.outcomes[0], flagged=flagged)
     finally:
         con.close()
-
-
-def _create_varchar_table(con: duckdb.DuckDBPyConnection, name: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
-    cols = ", ".join(f"{c} VARCHAR" for c in columns) or "_empty VARCHAR"
-    con.execute(f"CREATE TABLE {name} ({cols})")
-    if rows and columns:
-        con.executemany(f"INSERT INTO {name} VALUES ({', '.join('?' for _ in columns)})", rows)
 
 
 def _load_base(
@@ -138,17 +169,23 @@ def _load_base(
     rows: Sequence[tuple[str, Mapping[str, Any]]],
     type_select: TypeSelect,
 ) -> None:
+    """The case's rows as the two store tables ingest writes (raw text, then typed), as temp tables."""
     raw = f"raw_{dataset}_{table}"
     counters: dict[str, int] = {}
-    values = []
+    numbers: list[int] = []
     for row_year, row in rows:
         counters[row_year] = counters.get(row_year, 0) + 1
+        numbers.append(counters[row_year])
         unknown = set(row) - set(columns)
         if unknown:
             raise ValueError(f"case row for {table} names unknown columns {sorted(unknown)}")
-        values.append([_text(row.get(c)) for c in columns] + [row_year, counters[row_year], f"{table}.csv"])
-    cols = ", ".join(f"{c} VARCHAR" for c in columns)
-    con.execute(f"CREATE TABLE {raw} ({cols}{', ' if cols else ''}collection_year VARCHAR, _row INTEGER, _file VARCHAR)")
-    if values:
-        con.executemany(f"INSERT INTO {raw} VALUES ({', '.join('?' for _ in range(len(columns) + 3))})", values)
-    con.execute(f"CREATE TABLE {dataset}_{table} AS {type_select(dataset, table, raw, columns)}")
+    data: dict[str, tuple[str, list[Any]]] = {
+        c: ("VARCHAR", [_text(row.get(c)) for _, row in rows]) for c in columns
+    }
+    data["collection_year"] = ("VARCHAR", [row_year for row_year, _ in rows])
+    data["_row"] = ("INTEGER", numbers)
+    data["_file"] = ("VARCHAR", [f"{table}.csv"] * len(rows))
+    create_from_columns(con, raw, data)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {dataset}_{table} AS {type_select(dataset, table, raw, columns)}"
+    )

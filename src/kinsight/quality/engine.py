@@ -1,9 +1,12 @@
 """Run rules for one dataset and year on DuckDB, writing hits into a temp table without leaving the database.
 
-Speed comes from three choices: every single-table check of a table is compiled into ONE query (one
-flag per rule, then unnested); the year's tables are materialised once and shared by every rule; hits
-never travel through Python, they are inserted straight into ``_hits`` and joined to rule metadata.
-A rule whose tables or columns are absent is skipped; a rule whose SQL errors is reported as failed.
+Speed comes from four choices: every single-table check of a table is compiled into ONE query (one
+flag per rule, then unnested); SQL modules run as a few UNION ALL batches rather than one statement each
+(parsing, planning and scheduling a statement costs more than many small rules do); the year's tables and
+derived relations are materialised once and shared by every rule; hits never travel through Python,
+they are inserted straight into ``_hits`` and joined to rule metadata.  A batch that errors is re-run
+rule by rule, so one broken rule is reported as failed and the others still run.  A rule whose tables or
+columns are absent is skipped.
 """
 
 from __future__ import annotations
@@ -16,12 +19,19 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
-from kinsight.quality.context import RAW_SUFFIX, YearContext, base_table
+from kinsight.quality.context import LOOKUP_PREFIX, RAW_SUFFIX, YearContext, base_table, create_from_columns
+from kinsight.quality.lookups import how_to_supply
 from kinsight.quality.model import Rule, RuleOutcome, RuleStatus, YearRun
 
 log = logging.getLogger(__name__)
 
-_MISSING_COLUMN = re.compile(r'Referenced column "?([^"\s]+)"? not found|does not have a column named "?([^"\s]+)"?')
+BATCH_SIZE = (
+    40  # SQL rules per UNION ALL statement: big enough to amortise overhead, small to re-run on error
+)
+
+_MISSING_COLUMN = re.compile(
+    r'Referenced column "?([^"\s]+)"? not found|does not have a column named "?([^"\s]+)"?'
+)
 
 
 def _missing_column(error: duckdb.Error) -> str | None:
@@ -29,6 +39,22 @@ def _missing_column(error: duckdb.Error) -> str | None:
     if match is None or not isinstance(error, duckdb.BinderException):
         return None
     return match.group(1) or match.group(2)
+
+
+_LINE = re.compile(r"\bLINE (\d+):")
+
+
+def _culprit(error: duckdb.Error, starts: Sequence[int]) -> int | None:
+    """Which branch of a batch an error points at, from the ``LINE n:`` DuckDB puts in binder errors."""
+    match = _LINE.search(str(error))
+    if match is None:
+        return None
+    line = int(match.group(1))
+    found = None
+    for k, start in enumerate(starts):
+        if start <= line:
+            found = k
+    return found
 
 
 def _short(error: Exception) -> str:
@@ -42,7 +68,8 @@ class _Runner:
         self.rules = list(rules)
         self.outcomes: dict[int, RuleOutcome] = {}
         self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _hits (rule_idx INTEGER, table_name VARCHAR, _row INTEGER, child VARCHAR)"
+            "CREATE OR REPLACE TEMP TABLE _hits (rule_idx INTEGER, table_name VARCHAR, _row INTEGER, child"
+            " VARCHAR)"
         )
 
     # single-table checks -------------------------------------------------------------------------
@@ -62,27 +89,76 @@ class _Runner:
         for idx, rule in items:
             by_table[rule.check_table or ""].append((idx, rule))
         for table, group in by_table.items():
-            self.ctx.ensure([table])
-            start = time.perf_counter()
             try:
-                self.con.execute(self._check_select(table, group))
-            except duckdb.Error:
-                # One bad expression must not sink the others: run them one by one to find it.
-                self.con.execute("DELETE FROM _hits WHERE rule_idx IN (SELECT unnest(?))", [[i for i, _ in group]])
+                self.ctx.ensure_for([table], *(rule.fails_when for _, rule in group))
+            except duckdb.Error as error:
                 for idx, rule in group:
-                    self._run_one(idx, rule, self._check_select(table, [(idx, rule)]))
+                    self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
                 continue
-            share = (time.perf_counter() - start) / len(group)
-            for idx, rule in group:
-                self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.RUN, seconds=share)
+            self._run_check_group(table, group)
+
+    def _run_check_group(self, table: str, group: Sequence[tuple[int, Rule]]) -> None:
+        """All checks of one table in one query; if it errors, halve the group until the culprit is alone."""
+        if len(group) == 1:
+            self._run_one(group[0][0], group[0][1], self._check_select(table, group))
+            return
+        start = time.perf_counter()
+        try:
+            self.con.execute(self._check_select(table, group))
+        except duckdb.Error:
+            half = len(group) // 2
+            self._run_check_group(table, group[:half])
+            self._run_check_group(table, group[half:])
+            return
+        share = (time.perf_counter() - start) / len(group)
+        for idx, rule in group:
+            self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.RUN, seconds=share)
 
     # SQL modules ---------------------------------------------------------------------------------
-    def run_sql(self, idx: int, rule: Rule) -> None:
-        statement = (
-            f"INSERT INTO _hits SELECT DISTINCT {idx}, lower(CAST(table_name AS VARCHAR)), CAST(_row AS INTEGER),"
-            f" CAST(child AS VARCHAR) FROM (\n{rule.sql_text}\n)"
+    @staticmethod
+    def _sql_branch(idx: int, rule: Rule) -> str:
+        return (
+            f"SELECT {idx} AS rule_idx, lower(CAST(table_name AS VARCHAR)) AS table_name, CAST(_row AS"
+            " INTEGER) AS _row,"
+            f" CAST(child AS VARCHAR) AS child FROM (\n{rule.sql_text}\n)"
         )
-        self._run_one(idx, rule, statement)
+
+    def run_sql(self, idx: int, rule: Rule) -> None:
+        self._run_one(idx, rule, f"INSERT INTO _hits SELECT DISTINCT * FROM ({self._sql_branch(idx, rule)})")
+
+    def run_sql_batches(self, items: Sequence[tuple[int, Rule]]) -> None:
+        """Run SQL rules ``BATCH_SIZE`` at a time in one UNION ALL each."""
+        for start in range(0, len(items), BATCH_SIZE):
+            self._run_batch(items[start : start + BATCH_SIZE])
+
+    def _run_batch(self, batch: Sequence[tuple[int, Rule]]) -> None:
+        """One UNION ALL.  If it errors, the rule at fault is found from the error's line number (DuckDB
+        names the line) and run alone, and the rest run again; without a line number the batch is halved."""
+        if len(batch) == 1:
+            self.run_sql(*batch[0])
+            return
+        head = "INSERT INTO _hits SELECT DISTINCT * FROM (\n"
+        branches = [self._sql_branch(idx, rule) for idx, rule in batch]
+        starts, line = [], head.count("\n") + 1
+        for branch in branches:
+            starts.append(line)
+            line += branch.count("\n") + 2  # the branch, then the UNION ALL line
+        began = time.perf_counter()
+        try:
+            self.con.execute(head + "\nUNION ALL\n".join(branches) + "\n)")
+        except duckdb.Error as error:
+            culprit = _culprit(error, starts)
+            if culprit is None:
+                half = len(batch) // 2
+                self._run_batch(batch[:half])
+                self._run_batch(batch[half:])
+            else:
+                self.run_sql(*batch[culprit])
+                self._run_batch([item for k, item in enumerate(batch) if k != culprit])
+            return
+        share = (time.perf_counter() - began) / len(batch)
+        for idx, rule in batch:
+            self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.RUN, seconds=share)
 
     def _run_one(self, idx: int, rule: Rule, statement: str) -> None:
         start = time.perf_counter()
@@ -100,26 +176,33 @@ class _Runner:
         self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.RUN, seconds=time.perf_counter() - start)
 
     def run(self) -> list[RuleOutcome]:
+        self.ctx.plan([rule.sql_text or rule.fails_when for rule in self.rules])
         checks: list[tuple[int, Rule]] = []
         for idx, rule in enumerate(self.rules):
             missing = self.ctx.missing(rule.tables)
             if missing:
                 reason = "needs " + ", ".join(missing) + " (not in this year's data)"
-                if any(m.startswith("lookup_") for m in missing):
-                    reason = "needs the reference lookup " + ", ".join(missing) + ", which is not configured"
+                lookups = [m for m in missing if m.startswith(LOOKUP_PREFIX)]
+                if lookups:
+                    reason = "; ".join(
+                        f"needs the reference lookup {m}, which is not configured: {how_to_supply(m)}"
+                        for m in lookups
+                    )
                 self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.SKIPPED, reason=reason)
             elif rule.fails_when is not None:
                 checks.append((idx, rule))
         self.run_checks(checks)
+        ready: list[tuple[int, Rule]] = []
         for idx, rule in enumerate(self.rules):
             if idx in self.outcomes or rule.sql_text is None:
                 continue
             try:
-                self.ctx.ensure([t for t in rule.tables if not t.startswith("lookup_")])
+                self.ctx.ensure_for(rule.tables, rule.sql_text)
             except duckdb.Error as error:
                 self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
                 continue
-            self.run_sql(idx, rule)
+            ready.append((idx, rule))
+        self.run_sql_batches(ready)
         counts = dict(self.con.execute("SELECT rule_idx, count(*) FROM _hits GROUP BY 1").fetchall())
         result = []
         for idx in range(len(self.rules)):
@@ -131,15 +214,17 @@ class _Runner:
 
 
 def _rules_table(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule]) -> None:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _rules (rule_idx INTEGER, code VARCHAR, severity VARCHAR, message VARCHAR,"
-        " fields VARCHAR[])"
+    create_from_columns(
+        con,
+        "_rules",
+        {
+            "rule_idx": ("INTEGER", list(range(len(rules)))),
+            "code": ("VARCHAR", [r.code for r in rules]),
+            "severity": ("VARCHAR", [str(r.severity) for r in rules]),
+            "message": ("VARCHAR", [r.message for r in rules]),
+            "fields": ("VARCHAR[]", [list(r.fields) for r in rules]),
+        },
     )
-    if rules:
-        con.executemany(
-            "INSERT INTO _rules VALUES (?, ?, ?, ?, ?)",
-            [(i, r.code, str(r.severity), r.message, list(r.fields)) for i, r in enumerate(rules)],
-        )
 
 
 def check_year(
@@ -151,12 +236,13 @@ def check_year(
     tables: Sequence[str],
     present: set[str],
     codesets: Mapping[str, Sequence[str]] | None = None,
+    lookups: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None,
 ) -> tuple[YearRun, YearContext]:
     """Run ``rules`` for one year; hits are left in temp ``_hits`` joined to ``_rules`` by ``rule_idx``.
 
     The caller persists them (``findings.persist``) and then closes the returned context.
     """
-    ctx = YearContext(con, dataset, year, tables, present, codesets or {})
+    ctx = YearContext(con, dataset, year, tables, present, codesets or {}, lookups or {})
     outcomes = _Runner(ctx, rules).run()
     _rules_table(con, rules)
     total = con.execute("SELECT count(*) FROM _hits").fetchone()[0]  # type: ignore[index]

@@ -17,6 +17,7 @@ from datetime import datetime
 
 import duckdb
 
+from kinsight.quality.context import create_from_columns
 from kinsight.quality.model import RuleStatus, YearRun
 
 QUERY_WEIGHT = 0.5
@@ -27,7 +28,8 @@ DDL = (
         child VARCHAR, fields VARCHAR[], severity VARCHAR, message VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS quality_runs (
         run_id VARCHAR, dataset VARCHAR, year VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
-        rules_run VARCHAR[], rules_skipped VARCHAR[], rules_failed VARCHAR[], failures VARCHAR, findings BIGINT)""",
+        rules_run VARCHAR[], rules_skipped VARCHAR[], rules_failed VARCHAR[], failures VARCHAR,
+        findings BIGINT)""",
     """CREATE TABLE IF NOT EXISTS quality_rule_results (
         run_id VARCHAR, dataset VARCHAR, year VARCHAR, rule VARCHAR, status VARCHAR, findings BIGINT,
         seconds DOUBLE, reason VARCHAR)""",
@@ -63,9 +65,28 @@ def persist(
     while ``quality_runs`` keeps the history of runs.
     """
     ensure_tables(con)
+    con.begin()  # one transaction: one commit instead of one per statement, and no half-written verdict
+    try:
+        value = _persist(con, run_id=run_id, run=run, started_at=started_at, record_tables=record_tables)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return value
+
+
+def _persist(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    run: YearRun,
+    started_at: datetime,
+    record_tables: Sequence[str],
+) -> float:
     con.execute("DELETE FROM quality_findings WHERE dataset = ? AND year = ?", [run.dataset, run.year])
     con.execute(
-        'INSERT INTO quality_findings SELECT ?, ?, ?, r.code, h.table_name, h._row, h.child, r.fields, r.severity,'
+        "INSERT INTO quality_findings SELECT ?, ?, ?, r.code, h.table_name, h._row, h.child, r.fields,"
+        " r.severity,"
         " r.message FROM _hits h JOIN _rules r USING (rule_idx)",
         [run_id, run.dataset, run.year],
     )
@@ -73,22 +94,46 @@ def persist(
     con.execute(
         "INSERT INTO quality_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            run_id, run.dataset, run.year, started_at, datetime.now(),
-            run.codes(RuleStatus.RUN), run.codes(RuleStatus.SKIPPED), run.codes(RuleStatus.FAILED),
-            json.dumps(failures), run.findings,
+            run_id,
+            run.dataset,
+            run.year,
+            started_at,
+            datetime.now(),
+            run.codes(RuleStatus.RUN),
+            run.codes(RuleStatus.SKIPPED),
+            run.codes(RuleStatus.FAILED),
+            json.dumps(failures),
+            run.findings,
         ],
     )
-    con.executemany(
-        "INSERT INTO quality_rule_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(run_id, run.dataset, run.year, o.code, str(o.status), o.findings, o.seconds, o.reason) for o in run.outcomes],
+    create_from_columns(
+        con,
+        "_outcomes_in",
+        {
+            "rule": ("VARCHAR", [o.code for o in run.outcomes]),
+            "status": ("VARCHAR", [str(o.status) for o in run.outcomes]),
+            "findings": ("BIGINT", [o.findings for o in run.outcomes]),
+            "seconds": ("DOUBLE", [o.seconds for o in run.outcomes]),
+            "reason": ("VARCHAR", [o.reason for o in run.outcomes]),
+        },
     )
-    records = sum(
-        con.execute(f"SELECT count(*) FROM {run.dataset}_{t} WHERE collection_year = ?", [run.year]).fetchone()[0]  # type: ignore[index]
-        for t in record_tables
+    con.execute(
+        "INSERT INTO quality_rule_results SELECT ?, ?, ?, rule, status, findings, seconds, reason FROM"
+        " _outcomes_in",
+        [run_id, run.dataset, run.year],
     )
+    con.execute("DROP TABLE temp._outcomes_in")
+    records = 0
+    if record_tables:
+        union = " UNION ALL ".join(
+            f"SELECT count(*) AS n FROM {run.dataset}_{t} WHERE collection_year = $year"
+            for t in record_tables
+        )
+        records = int(con.execute(f"SELECT sum(n) FROM ({union})", {"year": run.year}).fetchone()[0] or 0)  # type: ignore[index]
     with_error, with_query = con.execute(
         "SELECT count(*) FILTER (WHERE worst = 0), count(*) FILTER (WHERE worst = 1) FROM ("
-        " SELECT h.table_name, h._row, min(CASE r.severity WHEN 'error' THEN 0 WHEN 'query' THEN 1 ELSE 2 END) AS worst"
+        " SELECT h.table_name, h._row, min(CASE r.severity WHEN 'error' THEN 0 WHEN 'query' THEN 1 ELSE 2"
+        " END) AS worst"
         " FROM _hits h JOIN _rules r USING (rule_idx) WHERE h._row IS NOT NULL GROUP BY ALL)"
     ).fetchone()  # type: ignore[misc]
     value = score(records, with_error, with_query)

@@ -51,14 +51,18 @@ def load_pack(folder: Path, *, dataset: str) -> list[Rule]:
     """Every rule in the pack folder, in file then entry order; a malformed entry names file and code."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise ConfigurationError(f"rule pack {folder} is not a folder", hint="Give the folder holding the *.yaml files.")
+        raise ConfigurationError(
+            f"rule pack {folder} is not a folder", hint="Give the folder holding the *.yaml files."
+        )
     rules: list[Rule] = []
     seen: dict[tuple[str, str], str] = {}
     for file in sorted(folder.glob("*.yaml")):
         try:
             raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_LOADER) or []
         except yaml.YAMLError as error:
-            raise ConfigurationError(f"{file} is not valid YAML: {error}", hint="Fix the YAML syntax.") from error
+            raise ConfigurationError(
+                f"{file} is not valid YAML: {error}", hint="Fix the YAML syntax."
+            ) from error
         if not isinstance(raw, list):
             raise ConfigurationError(f"{file} must hold a YAML list of rules", hint="See docs/RULES.md.")
         for position, item in enumerate(raw, start=1):
@@ -75,7 +79,8 @@ def load_pack(folder: Path, *, dataset: str) -> list[Rule]:
                 parse_year(year)
                 if (entry.code, year) in seen:
                     raise ConfigurationError(
-                        f"rule {entry.code} is defined twice for {year} ({seen[(entry.code, year)]} and {file.name})",
+                        f"rule {entry.code} is defined twice for {year} ({seen[(entry.code, year)]} and"
+                        f" {file.name})",
                         hint="Year variants of a rule must cover different years.",
                     )
                 seen[(entry.code, year)] = file.name
@@ -130,5 +135,5 @@ def code_sort_key(code: str) -> tuple[int, int, str]:
         else:
             break
     if digits:
-        return (0, int(digits), code[len(digits):].upper())
+        return (0, int(digits), code[len(digits) :].upper())
     return (1, 0, code.upper())

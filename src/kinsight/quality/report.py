@@ -7,11 +7,13 @@ The HTML report carries two Altair charts: findings by rule, and findings by rul
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
-import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+if TYPE_CHECKING:  # altair and polars are imported when a report is written: a --json run never pays for them
+    import altair as alt
+    import polars as pl
 
 COLUMNS = ["dataset", "year", "child", "table", "row", "fields", "rule", "severity", "message"]
 
@@ -26,8 +28,12 @@ def _svg(chart: alt.Chart) -> str:
 
 
 def findings_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    import polars as pl
+
     flat = [{**r, "fields": "; ".join(r.get("fields") or [])} for r in rows]
-    frame = pl.DataFrame(flat, schema={c: pl.String for c in COLUMNS if c != "row"} | {"row": pl.Int64}, strict=False)
+    frame = pl.DataFrame(
+        flat, schema={c: pl.String for c in COLUMNS if c != "row"} | {"row": pl.Int64}, strict=False
+    )
     return frame.select(COLUMNS).sort(["dataset", "year", "child", "table", "row", "rule"], nulls_last=True)
 
 
@@ -40,29 +46,50 @@ def write_reports(
     scores: list[dict[str, Any]],
     outcomes: list[dict[str, Any]],
 ) -> dict[str, str]:
+    import altair as alt
+
     out_dir.mkdir(parents=True, exist_ok=True)
     frame = findings_frame(findings)
-    csv_path, xlsx_path, html_path = out_dir / "findings.csv", out_dir / "findings.xlsx", out_dir / "quality.html"
+    csv_path, xlsx_path, html_path = (
+        out_dir / "findings.csv",
+        out_dir / "findings.xlsx",
+        out_dir / "quality.html",
+    )
     frame.write_csv(csv_path)
     _write_excel(frame, xlsx_path)
     charts = {}
     if by_rule:
         charts["by_rule"] = _svg(
-            alt.Chart(alt.Data(values=by_rule[:40])).mark_bar().encode(
-                x=alt.X("findings:Q", title="findings"), y=alt.Y("rule:N", sort="-x", title="rule"),
+            alt.Chart(alt.Data(values=by_rule[:40]))
+            .mark_bar()
+            .encode(
+                x=alt.X("findings:Q", title="findings"),
+                y=alt.Y("rule:N", sort="-x", title="rule"),
                 color=alt.Color("severity:N"),
-            ).properties(width=520, title="Findings by rule")
+            )
+            .properties(width=520, title="Findings by rule")
         )
     if history:
         charts["by_year"] = _svg(
-            alt.Chart(alt.Data(values=history)).mark_bar().encode(
-                x=alt.X("year:O", title="collection year"), y=alt.Y("findings:Q", title="findings"),
-                color=alt.Color("severity:N"), tooltip=["rule:N", "findings:Q"],
-            ).properties(width=520, title="Findings by year, historic returns")
+            alt.Chart(alt.Data(values=history))
+            .mark_bar()
+            .encode(
+                x=alt.X("year:O", title="collection year"),
+                y=alt.Y("findings:Q", title="findings"),
+                color=alt.Color("severity:N"),
+                tooltip=["rule:N", "findings:Q"],
+            )
+            .properties(width=520, title="Findings by year, historic returns")
         )
-    env = Environment(loader=PackageLoader("kinsight.quality", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env = Environment(
+        loader=PackageLoader("kinsight.quality", "templates"), autoescape=select_autoescape(["html", "j2"])
+    )
     html = env.get_template("report.html.j2").render(
-        charts=charts, by_rule=by_rule, scores=scores, outcomes=outcomes, total=frame.height,
+        charts=charts,
+        by_rule=by_rule,
+        scores=scores,
+        outcomes=outcomes,
+        total=frame.height,
         sample=frame.head(200).to_dicts(),
     )
     html_path.write_text(html, encoding="utf-8")

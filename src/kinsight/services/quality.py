@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from kinsight.domain.years import parse_year
 from kinsight.errors import NotFoundError, UsageError
 from kinsight.quality.audit import audit_dataset, dataset_tables, held_years
 from kinsight.quality.findings import ensure_tables
+from kinsight.quality.lookups import lookup_specs, own_la_lookup, parse_lookup_arg, store_lookup
+from kinsight.quality.lookups import read_lookup_csv as read_lookup_file
 from kinsight.quality.registry import Registry
 from kinsight.quality.report import write_reports
 from kinsight.rules import builtin_datasets, builtin_pack
@@ -43,7 +46,9 @@ def _pack_folders(dataset: str, packs: Sequence[Path]) -> list[Path]:
 
 def registry(dataset: str, packs: Sequence[Path] = ()) -> Registry:
     if dataset not in set(builtin_datasets()) | {"ssda903", "cin_census"} and not packs:
-        raise UsageError(f"no rules for dataset '{dataset}'", hint="Datasets: " + ", ".join(builtin_datasets()))
+        raise UsageError(
+            f"no rules for dataset '{dataset}'", hint="Datasets: " + ", ".join(builtin_datasets())
+        )
     return Registry.from_packs(dataset, _pack_folders(dataset, packs))
 
 
@@ -57,8 +62,16 @@ def list_rules(dataset: str, year: str | None = None, packs: Sequence[Path] = ()
         rules = sorted(reg.rules, key=lambda r: r.code)
     return {
         "rules": [
-            {"code": r.code, "message": r.message, "severity": str(r.severity), "years": list(r.years),
-             "tables": list(r.tables), "fields": list(r.fields), "kind": r.kind, **({"note": r.note} if r.note else {})}
+            {
+                "code": r.code,
+                "message": r.message,
+                "severity": str(r.severity),
+                "years": list(r.years),
+                "tables": list(r.tables),
+                "fields": list(r.fields),
+                "kind": r.kind,
+                **({"note": r.note} if r.note else {}),
+            }
             for r in rules
         ],
         "counts_by_year": reg.counts_by_year(),
@@ -73,16 +86,20 @@ def _spec(dataset: str) -> Any | None:
         return None
 
 
-def _spec_options(dataset: str, year: str) -> tuple[dict[str, list[str]], dict[str, Any]]:
+def spec_options(dataset: str, year: str) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """The spec's code sets in force in ``year``, and the generic checks' field lists (required, typed)."""
     spec = _spec(dataset)
     if spec is None:
         return {}, {}
     in_force = spec.in_force(year)
     codesets = {name: spec.codes(name, year) for name in in_force.codesets}
     required = {t: [f.name for f in ts.fields.values() if f.required] for t, ts in in_force.tables.items()}
-    typed = {t: [f.name for f in ts.fields.values() if f.type in NON_TEXT] for t, ts in in_force.tables.items()}
+    typed = {
+        t: [f.name for f in ts.fields.values() if f.type in NON_TEXT] for t, ts in in_force.tables.items()
+    }
     children = {
-        t: next((c for c in ("CHILD", "LAchildID") if c in ts.fields), None) for t, ts in in_force.tables.items()
+        t: next((c for c in ("CHILD", "LAchildID") if c in ts.fields), None)
+        for t, ts in in_force.tables.items()
     }
     return codesets, {"required": required, "typed": typed, "children": children}
 
@@ -100,17 +117,28 @@ def run_quality(
     packs: Sequence[Path] = (),
     out_dir: Path | None = None,
     write_files: bool = True,
+    lookups: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Audit every dataset (or one) for every year held (or one); persist findings, scores and reports."""
+    """Audit every dataset (or one) for every year held (or one); persist findings, scores and reports.
+
+    ``lookups`` are ``NAME=FILE.csv`` texts (``--lookup``): each file is checked and kept in the store as
+    ``lookup_<name>`` before the audit, so later runs use it too.
+    """
     if year is not None:
         parse_year(year)
+    given = [read_lookup(name, path) for name, path in (parse_lookup_arg(text) for text in lookups)]
     run_id = uuid.uuid4().hex[:12]
     with open_store(settings.store_path) as con:
+        for name, data in given:
+            store_lookup(con, name, data)
         ensure_tables(con)
+        own = own_la_lookup(settings.la_code)
+        run_lookups = {"lookup_own_la": own} if own is not None else {}
         datasets = _datasets_in_store(con, dataset)
         if not datasets:
             raise NotFoundError(
-                "no data to check" + (f" for {dataset}" if dataset else ""), hint="Load data first: kinsight ingest PATH"
+                "no data to check" + (f" for {dataset}" if dataset else ""),
+                hint="Load data first: kinsight ingest PATH",
             )
         verdicts = []
         for name in datasets:
@@ -118,19 +146,32 @@ def run_quality(
             years = [year] if year else held_years(con, name)
             for y in years:
                 # Each year gets its own code sets and generic checks, built from the spec in force that year.
-                codes, options = _spec_options(name, y)
-                verdicts.extend(audit_dataset(
-                    con, dataset=name, rules_for_year=reg.for_year, years=[y], run_id=run_id,
-                    codesets_for_year=lambda _y, codes=codes: codes, generic=options,
-                ))
+                codes, options = spec_options(name, y)
+                verdicts.extend(
+                    audit_dataset(
+                        con,
+                        dataset=name,
+                        rules_for_year=reg.for_year,
+                        years=[y],
+                        run_id=run_id,
+                        codesets_for_year=lambda _y, codes=codes: codes,
+                        generic=options,
+                        lookups=run_lookups,
+                    )
+                )
         if not verdicts:
-            raise NotFoundError(f"no data held for {year}" if year else "no data to check", hint="Check --year and --dataset.")
+            raise NotFoundError(
+                f"no data held for {year}" if year else "no data to check", hint="Check --year and --dataset."
+            )
         payload = _payload(con, run_id, verdicts)
         if write_files:
             folder = out_dir or settings.reports_dir / f"quality-{run_id}"
             payload["reports"] = write_reports(
-                Path(folder), findings=payload["findings"], by_rule=payload["summary"]["by_rule"],
-                history=_history(con), scores=payload["scores"],
+                Path(folder),
+                findings=payload["findings"],
+                by_rule=payload["summary"]["by_rule"],
+                history=_history(con),
+                scores=payload["scores"],
                 outcomes=[o for o in payload["outcomes"] if o["status"] != "run"],
             )
     return payload
@@ -140,15 +181,16 @@ def _payload(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[Any]) -
     pairs = [(v.run.dataset, v.run.year) for v in verdicts]
     cond = " OR ".join("(dataset = ? AND year = ?)" for _ in pairs)
     params = [x for p in pairs for x in p]
-    rows = con.execute(
-        f'SELECT dataset, year, rule, "table", "row", child, fields, severity, message FROM quality_findings'
-        f' WHERE {cond} ORDER BY dataset, year, child, "table", "row", rule',
-        params,
-    ).fetchall()
-    findings = [
-        {"dataset": d, "year": y, "rule": r, "table": t, "row": n, "child": c, "fields": list(f or []), "severity": s, "message": m}
-        for d, y, r, t, n, c, f, s, m in rows
-    ]
+    findings = (
+        con.sql(
+            'SELECT dataset, year, rule, "table", "row", child, coalesce(fields, []) AS fields, severity,'
+            ' message'
+            f' FROM quality_findings WHERE {cond} ORDER BY dataset, year, child, "table", "row", rule',
+            params=params,
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
     by_rule = [
         {"rule": r, "severity": s, "message": m, "findings": n}
         for r, s, m, n in con.execute(
@@ -166,22 +208,37 @@ def _payload(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[Any]) -
         ).fetchall()
     ]
     outcomes = [
-        {"dataset": v.run.dataset, "year": v.run.year, "rule": o.code, "status": str(o.status), "findings": o.findings, "reason": o.reason}
-        for v in verdicts for o in v.run.outcomes
+        {
+            "dataset": v.run.dataset,
+            "year": v.run.year,
+            "rule": o.code,
+            "status": str(o.status),
+            "findings": o.findings,
+            "reason": o.reason,
+        }
+        for v in verdicts
+        for o in v.run.outcomes
     ]
 
     def codes(status: str) -> list[str]:
         return sorted({o["rule"] for o in outcomes if o["status"] == status})
 
     scores = [
-        dict(zip(("dataset", "year", "records", "records_with_error", "records_with_query", "score"), row, strict=True))
+        dict(
+            zip(
+                ("dataset", "year", "records", "records_with_error", "records_with_query", "score"),
+                row,
+                strict=True,
+            )
+        )
         for row in con.execute(
             "SELECT dataset, year, records, records_with_error, records_with_query, score FROM quality_scores"
             " WHERE run_id = ? ORDER BY dataset, year",
             [run_id],
         ).fetchall()
     ]
-    severities = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "query", "warning")}
+    counted = Counter(f["severity"] for f in findings)
+    severities = {s: counted.get(s, 0) for s in ("error", "query", "warning")}
     return {
         "run_id": run_id,
         "findings": findings,
@@ -192,8 +249,13 @@ def _payload(con: duckdb.DuckDBPyConnection, run_id: str, verdicts: list[Any]) -
         "skipped_reasons": {o["rule"]: o["reason"] for o in outcomes if o["status"] == "skipped"},
         "scores": scores,
         "outcomes": outcomes,
-        "summary": {"findings": len(findings), "by_severity": severities, "by_rule": by_rule, "by_child": by_child,
-                    "years": [{"dataset": d, "year": y} for d, y in pairs]},
+        "summary": {
+            "findings": len(findings),
+            "by_severity": severities,
+            "by_rule": by_rule,
+            "by_child": by_child,
+            "years": [{"dataset": d, "year": y} for d, y in pairs],
+        },
     }
 
 
@@ -215,9 +277,50 @@ def latest_scores(settings: Settings) -> list[dict[str, Any]]:
         if "quality_scores" not in tables:
             return []
         rows = con.execute(
-            "SELECT dataset, year, records, records_with_error, records_with_query, score, computed_at, run_id"
-            " FROM quality_scores QUALIFY row_number() OVER (PARTITION BY dataset, year ORDER BY computed_at DESC) = 1"
+            "SELECT dataset, year, records, records_with_error, records_with_query, score, computed_at,"
+            " run_id"
+            " FROM quality_scores QUALIFY row_number() OVER (PARTITION BY dataset, year ORDER BY"
+            " computed_at DESC) = 1"
             " ORDER BY dataset, year"
         ).fetchall()
-    keys = ("dataset", "year", "records", "records_with_error", "records_with_query", "score", "computed_at", "run_id")
+    keys = (
+        "dataset",
+        "year",
+        "records",
+        "records_with_error",
+        "records_with_query",
+        "score",
+        "computed_at",
+        "run_id",
+    )
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def read_lookup(name: str, path: Path) -> tuple[str, Any]:
+    """Read and check one lookup CSV (``kinsight quality --lookup NAME=FILE.csv``)."""
+    return name, read_lookup_file(name, path)
+
+
+def lookups_held(settings: Settings) -> list[dict[str, Any]]:
+    """The lookups on offer, whether each is held in the store (and its rows), and how to supply it."""
+    held: dict[str, int] = {}
+    if settings.store_path.exists():
+        with open_store(settings.store_path, read_only=True) as con:
+            for name in lookup_specs():
+                try:
+                    held[name] = int(con.execute(f"SELECT count(*) FROM lookup_{name}").fetchone()[0])  # type: ignore[index]
+                except duckdb.CatalogException:
+                    continue
+    own = own_la_lookup(settings.la_code)
+    return [
+        {
+            "name": spec.name,
+            "table": spec.table,
+            "description": spec.description,
+            "columns": list(spec.columns),
+            "held": name in held or (name == "own_la" and own is not None),
+            "rows": held.get(name, 1 if (name == "own_la" and own is not None) else 0),
+            "how": spec.how,
+        }
+        for name, spec in lookup_specs().items()
+    ]

@@ -24,7 +24,9 @@ ENTRY = """
 
 def _pack(folder: Path, **kw: str) -> Path:
     folder.mkdir()
-    (folder / "rules.yaml").write_text(ENTRY.format(**{"code": "101", "message": "built-in", "severity": "error", **kw}))
+    (folder / "rules.yaml").write_text(
+        ENTRY.format(**{"code": "101", "message": "built-in", "severity": "error", **kw})
+    )
     return folder
 
 
@@ -39,4 +41,10 @@ def test_q_codes_must_be_queries(tmp_path: Path) -> None:
 
 
 def test_code_order() -> None:
-    assert sorted(["1001", "197B", "101", "197a", "INT01"], key=code_sort_key) == ["101", "197a", "197B", "1001", "INT01"]
+    assert sorted(["1001", "197B", "101", "197a", "INT01"], key=code_sort_key) == [
+        "101",
+        "197a",
+        "197B",
+        "1001",
+        "INT01",
+    ]

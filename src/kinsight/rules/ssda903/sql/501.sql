@@ -1,4 +1,3 @@
 SELECT 'episodes' AS table_name, _row, CHILD AS child
-FROM (SELECT *, lag(DEC) OVER w AS prev_dec, lag(_row) OVER w AS prev_row
-      FROM episodes WINDOW w AS (PARTITION BY CHILD ORDER BY DECOM, _row))
-WHERE prev_row IS NOT NULL AND DECOM < prev_dec
+FROM episodes_seq
+WHERE prev__row IS NOT NULL AND DECOM < prev_DEC
