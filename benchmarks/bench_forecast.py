@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from benchmarks.common import DATA_DIR, Result, run_in_process
+from benchmarks.common import DATA_DIR, Result
+from benchmarks.measure import START_CLOCKS, STOP_CLOCKS, measure
 
 PLACES_BY_AGE = {
     0: (["U4", "U1", "A5", "R3", "P1"], [0.55, 0.2, 0.1, 0.05, 0.1]),
@@ -120,7 +121,8 @@ def write_store(path: Path, las: int, seed: int = 1) -> int:
     return episodes.height
 
 
-STEP = """
+STEP = (
+    """
 import time, duckdb
 from datetime import date
 from kinsight.analytics.episodes import load_history
@@ -130,7 +132,9 @@ from kinsight.forecast.costs import load_unit_costs
 from kinsight.forecast.states import StateSpace
 from kinsight.domain.years import year_start
 g = default_groupings()
-t0 = time.perf_counter()
+"""
+    + START_CLOCKS
+    + """
 con = duckdb.connect({path!r}, read_only=True)
 h = load_history(con)
 space = StateSpace(g.forecast_groups, g.forecast_age_breaks)
@@ -139,27 +143,29 @@ r = run_forecast(h.episodes, group_of=g.forecast_group_of, space=space,
                  data_start=year_start(h.years[0]), data_end=h.data_end, costs=load_unit_costs())
 last = r["months"][-1]
 print("start", r["start_population"], "m24", last["total"], last["lower"], last["upper"])
-print(time.perf_counter() - t0)
 """
+    + STOP_CLOCKS
+)
 
 
 def run(quick: bool) -> list[Result]:
     results = []
+    repeat = 1 if quick else 3
     for name, las, target in (("1 authority", 1, 1.0), ("10-authority region", 10, 3.0)):
         if quick and las > 1:
             las = 2
         path = DATA_DIR / f"forecast_{las}la.duckdb"
         rows = write_store(path, las)
         for backtest in (False, True):
-            seconds, peak = run_in_process(STEP.format(path=str(path), backtest=backtest))
+            m = measure(STEP.format(path=str(path), backtest=backtest), repeat)
             label = "with its backtest" if backtest else "fit + 24-month forecast with intervals"
             results.append(
                 Result(
                     f"forecast {name}: {label}",
-                    seconds,
+                    m.wall,
                     target if not backtest else None,
-                    peak,
-                    note=f"{rows:,} episode rows",
+                    m.peak_mb,
+                    note=f"{rows:,} episode rows; {m.note(repeat)}",
                 )
             )
     return results

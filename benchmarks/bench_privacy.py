@@ -4,9 +4,11 @@ process so peak memory is what a user would see."""
 
 from __future__ import annotations
 
-from benchmarks.common import Result, run_in_process
+from benchmarks.common import Result
+from benchmarks.measure import START_CLOCKS, STOP_CLOCKS, measure
 
-PSEUDONYMISE = """
+PSEUDONYMISE = (
+    """
 import time, numpy as np, polars as pl
 from kinsight.privacy.tokens import pseudonymise
 rows, ids = {rows}, {ids}
@@ -14,14 +16,19 @@ rng = np.random.default_rng(1)
 codes = rng.integers(0, ids, rows)
 frame = pl.DataFrame({{"CHILD": pl.Series(codes).cast(pl.String).str.zfill(8), "n": np.arange(rows)}})
 key = bytes(range(32))
-start = time.perf_counter()
-out = pseudonymise(frame, ["CHILD"], key)
-elapsed = time.perf_counter() - start
-assert out.height == rows and out["CHILD"].null_count() == 0
-print(elapsed)
 """
+    + START_CLOCKS
+    + """
+out = pseudonymise(frame, ["CHILD"], key)
+"""
+    + STOP_CLOCKS
+    + """
+assert out.height == rows and out["CHILD"].null_count() == 0
+"""
+)
 
-KANON = """
+KANON = (
+    """
 import time, numpy as np, polars as pl
 from kinsight.privacy.risk import measure_risk
 rows = {rows}
@@ -35,21 +42,41 @@ frame = pl.DataFrame({{
     "legal_status": rng.integers(0, 13, rows).astype(np.int8),
     "need": rng.integers(0, 8, rows).astype(np.int8),
 }})
-start = time.perf_counter()
+"""
+    + START_CLOCKS
+    + """
 risk = measure_risk(frame, ["age_band", "sex", "ethnic", "district", "birth_month", "legal_status"],
                     sensitive="need", k=5)
-elapsed = time.perf_counter() - start
-assert risk.records == rows
-print(elapsed)
 """
+    + STOP_CLOCKS
+    + """
+assert risk.records == rows
+"""
+)
 
 
 def run(quick: bool) -> list[Result]:
     rows, ids = (1_000_000, 100_000) if quick else (10_000_000, 1_000_000)
-    seconds, peak = run_in_process(PSEUDONYMISE.format(rows=rows, ids=ids))
+    repeat = 1 if quick else 3
+    m = measure(PSEUDONYMISE.format(rows=rows, ids=ids), repeat)
     results = [
-        Result(f"privacy: pseudonymise {rows:,} rows, {ids:,} ids", seconds, 5.0, peak, None, "HMAC-SHA256")
+        Result(
+            f"privacy: pseudonymise {rows:,} rows, {ids:,} ids",
+            m.wall,
+            5.0,
+            m.peak_mb,
+            None,
+            f"HMAC-SHA256, {m.note(repeat)}",
+        )
     ]
-    seconds, peak = run_in_process(KANON.format(rows=rows))
-    results.append(Result(f"privacy: k-anonymity + l-diversity, {rows:,} rows x 6 QIs", seconds, 3.0, peak))
+    m = measure(KANON.format(rows=rows), repeat)
+    results.append(
+        Result(
+            f"privacy: k-anonymity + l-diversity, {rows:,} rows x 6 QIs",
+            m.wall,
+            3.0,
+            m.peak_mb,
+            note=m.note(repeat),
+        )
+    )
     return results

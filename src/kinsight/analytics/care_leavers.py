@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from kinsight.analytics.result import Indicator, IndicatorKind
-from kinsight.analytics.store import column_or_null, columns, table_exists
+from kinsight.analytics.store import column_or_null, columns, query_frame, table_exists
 
 EET_ACTIVITIES = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5")
 NEET_ACTIVITIES = ("G4", "G5", "G6")
@@ -21,11 +21,12 @@ def care_leaver_indicators(con: duckdb.DuckDBPyConnection) -> list[Indicator]:
     if not table_exists(con, "ssda903_oc3"):
         return []
     present = columns(con, "ssda903_oc3")
-    frame = con.sql(
+    frame = query_frame(
+        con,
         f"SELECT CAST(CHILD AS VARCHAR) AS CHILD, {column_or_null(present, 'IN_TOUCH')}, "
         f"{column_or_null(present, 'ACTIV')}, {column_or_null(present, 'ACCOM')}, "
-        "collection_year FROM ssda903_oc3"
-    ).pl()
+        "collection_year FROM ssda903_oc3",
+    )
     agg = (
         frame.group_by("collection_year")
         .agg(

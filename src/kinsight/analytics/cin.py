@@ -21,7 +21,7 @@ import polars as pl
 
 from kinsight.analytics.exprs import years_frame
 from kinsight.analytics.result import Indicator, IndicatorKind
-from kinsight.analytics.store import columns, table_exists
+from kinsight.analytics.store import columns, query_frame, table_exists
 
 
 def _dedup(con: duckdb.DuckDBPyConnection, table: str, key: str, cols: list[str]) -> pl.DataFrame | None:
@@ -31,14 +31,15 @@ def _dedup(con: duckdb.DuckDBPyConnection, table: str, key: str, cols: list[str]
     if key.upper() not in present:
         return None
     select = ", ".join(c if c.upper() in present else f"CAST(NULL AS DATE) AS {c}" for c in cols)
-    return con.sql(
+    return query_frame(
+        con,
         f"""
         SELECT CAST(LAchildID AS VARCHAR) AS child, {select} FROM (
             SELECT *, row_number() OVER (PARTITION BY LAchildID, {key} ORDER BY collection_year DESC) AS rn
             FROM {table} WHERE LAchildID IS NOT NULL AND {key} IS NOT NULL
         ) WHERE rn = 1
-        """
-    ).pl()
+        """,
+    )
 
 
 def cin_years(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from kinsight.analytics.store import column_or_null, columns, table_exists
+from kinsight.analytics.store import column_or_null, columns, query_frame, table_exists
 from kinsight.domain.years import year_end
 from kinsight.errors import UsageError
 
@@ -90,7 +90,7 @@ def load_history(con: duckdb.DuckDBPyConnection) -> EpisodeHistory:
         FROM ranked e {header_join} {uasc_join}
         WHERE e.rn = 1
     """
-    frame = con.sql(query).pl().sort(["CHILD", "DECOM"])
+    frame = query_frame(con, query).sort(["CHILD", "DECOM"])
     years = tuple(
         r[0] for r in con.sql("SELECT DISTINCT collection_year FROM ssda903_episodes ORDER BY 1").fetchall()
     )

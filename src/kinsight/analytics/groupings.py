@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kinsight.errors import ConfigurationError
 
+# libyaml's safe loader where installed: same result as yaml.safe_load, several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class AgeBandModel(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -88,7 +91,7 @@ def _invert(groups: dict[str, list[str]], source: str) -> dict[str, str]:
 def parse_groupings(text: str, source: str = "groupings.yaml") -> Groupings:
     """Validate the YAML text and build the lookup tables."""
     try:
-        model = GroupingsModel.model_validate(yaml.safe_load(text))
+        model = GroupingsModel.model_validate(yaml.load(text, Loader=SAFE_LOADER))
     except Exception as error:  # pydantic or YAML error: both are configuration problems
         raise ConfigurationError(
             f"{source} is not valid: {error}", hint="Compare it with the built-in file."

@@ -11,13 +11,14 @@ import polars as pl
 
 from kinsight.analytics.exprs import years_frame
 from kinsight.analytics.result import Indicator, IndicatorKind
-from kinsight.analytics.store import table_exists
+from kinsight.analytics.store import query_frame, table_exists
 
 
 def missing_indicators(con: duckdb.DuckDBPyConnection, years: tuple[str, ...]) -> list[Indicator]:
     if not table_exists(con, "ssda903_missing"):
         return []
-    frame = con.sql(
+    frame = query_frame(
+        con,
         """
         SELECT CAST(CHILD AS VARCHAR) AS CHILD, MISSING, MIS_START FROM (
             SELECT *, row_number() OVER (
@@ -25,8 +26,8 @@ def missing_indicators(con: duckdb.DuckDBPyConnection, years: tuple[str, ...]) -
             ) AS rn
             FROM ssda903_missing WHERE CHILD IS NOT NULL AND MIS_START IS NOT NULL
         ) WHERE rn = 1
-        """
-    ).pl()
+        """,
+    )
     yf = years_frame(years)
     dated = frame.join(yf, how="cross").filter(
         pl.col("MIS_START").is_between(pl.col("ystart"), pl.col("yend"))

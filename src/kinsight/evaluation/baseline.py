@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from statsmodels.stats.contingency_tables import mcnemar
 
 from kinsight.evaluation.metrics import Metric, confusion, count_metrics, group_data, observed_table
 
@@ -55,6 +54,9 @@ def mcnemar_paired(
     exact = (b + c) < EXACT_BELOW
     if b + c == 0:
         return PairedComparison(a, b, c, d, 0.0, 1.0, "no discordant children: identical decisions")
+    # Imported here: statsmodels takes seconds to import and only this test needs it.
+    from statsmodels.stats.contingency_tables import mcnemar
+
     result = mcnemar(np.array([[a, b], [c, d]]), exact=exact, correction=True)
     method = "McNemar exact (binomial)" if exact else "McNemar chi-squared with continuity correction"
     return PairedComparison(a, b, c, d, float(result.statistic), float(result.pvalue), method)

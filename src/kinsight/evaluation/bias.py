@@ -20,10 +20,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from scipy.stats import chisquare
-from scipy.stats.contingency import association
-from sklearn.metrics import mutual_info_score, normalized_mutual_info_score
-from statsmodels.stats.proportion import proportion_confint
 
 from kinsight.evaluation.characteristics import (
     MISSING,
@@ -43,6 +39,10 @@ def representation(
     groups: pl.Series, reference: dict[str, float] | None, *, confidence: float = 0.95
 ) -> dict[str, Any]:
     """Group counts and shares with Wilson intervals, against reference shares where given."""
+    # Imported here: scipy.stats and statsmodels take seconds to import and only the audit needs them.
+    from scipy.stats import chisquare
+    from statsmodels.stats.proportion import proportion_confint
+
     counts = groups.value_counts(sort=False).sort(groups.name)
     total = int(counts["count"].sum())
     rows = []
@@ -135,6 +135,10 @@ def _strength(v: float, settings: Any) -> str:
 def proxies(
     frame: pl.DataFrame, fields: list[str], characteristics: list[Characteristic], config: ProtectedConfig
 ) -> dict[str, Any]:
+    # Imported here: scipy.stats and scikit-learn take seconds to import and only the audit needs them.
+    from scipy.stats.contingency import association
+    from sklearn.metrics import mutual_info_score, normalized_mutual_info_score
+
     settings = config.proxy_thresholds
     results: list[dict[str, Any]] = []
     skipped: list[str] = []

@@ -103,7 +103,11 @@ def _group_block(
 def _group_keys(groups: Mapping[str, Sequence[object]], n: int) -> dict[str, np.ndarray]:
     keys: dict[str, np.ndarray] = {}
     for name, values in groups.items():
-        array = np.array([MISSING if v is None or v == "" else str(v) for v in values], dtype=object)
+        if isinstance(values, np.ndarray) and values.dtype.kind == "U":
+            # Text arrays (the usual case) are relabelled without a Python loop over every row.
+            array = np.where(values == "", MISSING, values).astype(object)
+        else:
+            array = np.array([MISSING if v is None or v == "" else str(v) for v in values], dtype=object)
         if array.shape[0] != n:
             raise UsageError(f"group column {name} has {array.shape[0]} values for {n} rows")
         keys[name] = array

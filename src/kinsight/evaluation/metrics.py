@@ -132,13 +132,42 @@ class Confusion:
     tn: np.ndarray
 
 
-def confusion(table: ScoreTable) -> Confusion:
+@dataclass(frozen=True)
+class RunningTotals:
+    """Children with and without the outcome in each bin or below, per batch row.
+
+    Every metric needs sums along the bins; computing the two running totals once and reading the
+    confusion matrix, ROC-AUC, average precision and group size off them saves several passes over
+    ``(batch, bins)`` arrays in the bootstrap.  Counts are integers, so the figures are exactly those
+    of the separate sums.
+    """
+
+    pos_upto: np.ndarray
+    neg_upto: np.ndarray
+
+    @staticmethod
+    def of(table: ScoreTable) -> RunningTotals:
+        return RunningTotals(np.cumsum(table.pos, axis=1), np.cumsum(table.neg, axis=1))
+
+    @property
+    def total_pos(self) -> np.ndarray:
+        return self.pos_upto[:, -1]
+
+    @property
+    def total_neg(self) -> np.ndarray:
+        return self.neg_upto[:, -1]
+
+
+def confusion(table: ScoreTable, running: RunningTotals | None = None) -> Confusion:
+    running = running or RunningTotals.of(table)
     cut = table.cut
-    tp = table.pos[:, cut:].sum(axis=1)
-    fp = table.neg[:, cut:].sum(axis=1)
-    fn = table.pos[:, :cut].sum(axis=1)
-    tn = table.neg[:, :cut].sum(axis=1)
-    return Confusion(tp=tp, fp=fp, fn=fn, tn=tn)
+    if cut > 0:
+        fn = running.pos_upto[:, cut - 1]
+        tn = running.neg_upto[:, cut - 1]
+    else:
+        fn = np.zeros_like(running.total_pos)
+        tn = np.zeros_like(running.total_neg)
+    return Confusion(tp=running.total_pos - fn, fp=running.total_neg - tn, fn=fn, tn=tn)
 
 
 def _ratio(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
@@ -162,43 +191,43 @@ def count_metrics(c: Confusion) -> dict[Metric, np.ndarray]:
     }
 
 
-def roc_auc(table: ScoreTable) -> np.ndarray:
+def roc_auc(table: ScoreTable, running: RunningTotals | None = None) -> np.ndarray:
     """Probability a random child with the outcome scores above one without it (ties count half)."""
-    total_pos = table.pos.sum(axis=1)
-    total_neg = table.neg.sum(axis=1)
-    neg_upto = np.cumsum(table.neg, axis=1)
-    wins = (table.pos * (neg_upto - 0.5 * table.neg)).sum(axis=1)
-    return _ratio(wins, total_pos * total_neg)
+    running = running or RunningTotals.of(table)
+    wins = (table.pos * (running.neg_upto - 0.5 * table.neg)).sum(axis=1)
+    return _ratio(wins, running.total_pos * running.total_neg)
 
 
-def average_precision(table: ScoreTable) -> np.ndarray:
+def average_precision(table: ScoreTable, running: RunningTotals | None = None) -> np.ndarray:
     """Area under the precision-recall curve as a step sum (no interpolation), as scikit-learn defines it.
 
     At each distinct score the children scoring at least that much are flagged; the precision there is
     weighted by the share of all children with the outcome who have exactly that score.
     """
-    total_pos = table.pos.sum(axis=1, keepdims=True)
-    total_neg = table.neg.sum(axis=1, keepdims=True)
-    tp = total_pos - np.cumsum(table.pos, axis=1) + table.pos
-    flagged = tp + total_neg - np.cumsum(table.neg, axis=1) + table.neg
+    running = running or RunningTotals.of(table)
+    total_pos = running.total_pos[:, None]
+    tp = total_pos - running.pos_upto + table.pos
+    flagged = tp + running.total_neg[:, None] - running.neg_upto + table.neg
     weighted = (table.pos * tp / np.maximum(flagged, 1)).sum(axis=1)
     return _ratio(weighted, total_pos[:, 0])
 
 
-def brier(table: ScoreTable) -> np.ndarray:
+def brier(table: ScoreTable, running: RunningTotals | None = None) -> np.ndarray:
     """Mean squared difference between the score (read as a probability) and the outcome."""
     if table.loss is None:
         raise ValueError("the Brier score needs scores, not labels")
-    return _ratio(table.loss.astype(float), (table.pos.sum(axis=1) + table.neg.sum(axis=1)).astype(float))
+    running = running or RunningTotals.of(table)
+    return _ratio(table.loss.astype(float), (running.total_pos + running.total_neg).astype(float))
 
 
 def all_metrics(table: ScoreTable, *, with_scores: bool) -> dict[Metric, np.ndarray]:
     """Every metric for each batch row; score-based ones only when real scores (not labels) were given."""
-    values = count_metrics(confusion(table))
+    running = RunningTotals.of(table)
+    values = count_metrics(confusion(table, running))
     if with_scores:
-        values[Metric.ROC_AUC] = roc_auc(table)
-        values[Metric.PR_AUC] = average_precision(table)
-        values[Metric.BRIER] = brier(table)
+        values[Metric.ROC_AUC] = roc_auc(table, running)
+        values[Metric.PR_AUC] = average_precision(table, running)
+        values[Metric.BRIER] = brier(table, running)
     return values
 
 

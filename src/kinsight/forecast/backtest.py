@@ -104,7 +104,14 @@ def run_backtest(
     data_end: date,
     settings: BacktestSettings = BacktestSettings(),
     short_break_legal_statuses: tuple[str, ...] = ("V3", "V4"),
+    full_pieces: Pieces | None = None,
 ) -> dict[str, Any]:
+    """Fit at ``at``, forecast ``months``, and score against the history.
+
+    ``full_pieces`` may pass in pieces already built from the same episodes, groupings and short-break
+    rule with the data's end as cutoff (a forecast starting at the data's end has them), to save
+    building them twice; pieces with another cutoff or state space are ignored.
+    """
     if at >= data_end or at <= data_start:
         raise UsageError(
             f"backtest date {at} must fall inside the data held ({data_start} to {data_end})",
@@ -117,7 +124,10 @@ def run_backtest(
         )
     kw = {"group_of": group_of, "space": space, "short_break_legal_statuses": short_break_legal_statuses}
     known = build_pieces(episodes, cutoff=at, **kw)
-    full = build_pieces(episodes, cutoff=data_end, **kw)
+    if full_pieces is not None and full_pieces.cutoff == data_end and full_pieces.space == space:
+        full = full_pieces
+    else:
+        full = build_pieces(episodes, cutoff=data_end, **kw)
     ref_start = max(data_start, at - timedelta(days=settings.reference_days))
     rates = fit(known, ref_start, at)
     proj = project(

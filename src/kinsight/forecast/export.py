@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from jinja2 import Environment, PackageLoader, select_autoescape
-from openpyxl import Workbook
 
 
 class ExportFormat(StrEnum):
@@ -33,6 +31,8 @@ def forecast_table(result: dict[str, Any]) -> pl.DataFrame:
 
 
 def _write_xlsx(result: dict[str, Any], path: Path) -> None:
+    from openpyxl import Workbook  # imported here: only Excel export needs it, and it is slow to import
+
     book = Workbook()
     sheet = book.active
     sheet.title = "forecast"
@@ -65,6 +65,8 @@ def write_forecast(
         elif fmt is ExportFormat.XLSX:
             _write_xlsx(result, path)
         else:
+            from jinja2 import Environment, PackageLoader, select_autoescape  # only the report needs it
+
             env = Environment(
                 loader=PackageLoader("kinsight.forecast", "templates"), autoescape=select_autoescape()
             )

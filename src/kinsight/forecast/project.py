@@ -73,7 +73,8 @@ def _step_matrices(q: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
 
     One exponential of the block matrix [[Q h, I], [0, 0]] gives both: its top-left block is
     expm(Q h) and its top-right block, times h, the integral of expm(Q s) for s in [0, h].  (Keeping
-    the identity unscaled keeps the matrix norm small, so no scaling-and-squaring is needed.)
+    the identity unscaled keeps the matrix norm small, so no scaling-and-squaring is needed.)  Kept as
+    the direct definition that ``_step_matrices_for`` is tested against.
     """
     m = q.shape[-1]
     n = m - 1
@@ -82,6 +83,45 @@ def _step_matrices(q: np.ndarray, h: float) -> tuple[np.ndarray, np.ndarray]:
     aug[..., :m, m:] = np.eye(m)
     e = expm(aug)
     return e[..., :m, :m], e[..., :n, m : m + n] * h
+
+
+def _step_matrices_for(q: np.ndarray, days: set[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """``_step_matrices(q, h)`` for every whole number of days ``h`` in ``days``, from one exponential.
+
+    Why: the simulation needs the step matrices of 500 drawn generators for months of 28 to 31 days,
+    and three or four batched matrix exponentials were half the forecast's time.  With
+    B = [[Q, I], [0, 0]], expm(B h) holds expm(Q h) top-left and the integral of expm(Q s) over
+    [0, h] top-right, and expm(B h) = expm(B) ** h for whole days, so one exponential and a few
+    matrix products give every month length (equal to the direct form to rounding; see the tests).
+    """
+    m = q.shape[-1]
+    n = m - 1
+    aug = np.zeros(q.shape[:-2] + (2 * m, 2 * m))
+    aug[..., :m, :m] = q
+    aug[..., :m, m:] = np.eye(m)
+    one_day = expm(aug)
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    current, power = None, 0
+    for h in sorted(days):
+        if current is None:
+            current, power = np.linalg.matrix_power(one_day, h), h
+        while power < h:
+            current, power = current @ one_day, power + 1
+        out[h] = (current[..., :m, :m], current[..., :n, m : m + n])
+    return out
+
+
+def _move_and_place_probabilities(p: np.ndarray, j: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """For one month of ``h`` days: where a child in each state is at its end (last column: left care),
+    and where an entrant arriving uniformly in the month is (last column: left again), each row
+    clipped at 0 and summing to 1 against rounding."""
+    n = j.shape[-1]
+    pv = np.clip(p[..., :n, :], 0.0, None)
+    pv = pv / pv.sum(axis=-1, keepdims=True)
+    where = np.clip(j / h, 0.0, None)
+    stay = np.clip(1.0 - where.sum(axis=-1, keepdims=True), 0.0, None)
+    pa = np.concatenate([where, stay], axis=-1)
+    return pv, pa / pa.sum(axis=-1, keepdims=True)
 
 
 def project(
@@ -134,7 +174,7 @@ def _project(
         rates.entry_rates * adj.entry,
     )
     q = generator(move, exit_)
-    cache = {h: _step_matrices(q, float(h)) for h in set(steps)}
+    cache = _step_matrices_for(q, set(steps))
     mean = np.zeros((months + 1, n))
     mean[0] = start_counts
     for k, h in enumerate(steps, start=1):
@@ -159,7 +199,7 @@ def _project(
         * adj.entry[None]
     )
     q_sims = generator(move_draw, exit_draw)
-    sim_cache = {h: _step_matrices(q_sims, float(h)) for h in set(steps)}
+    sim_cache = _step_matrices_for(q_sims, set(steps))
 
     counts = np.broadcast_to(np.asarray(start_counts, dtype=np.int64), (sims, n)).copy()
     group_of_state = np.array([space.group_index(i) for i in range(n)])
@@ -167,17 +207,14 @@ def _project(
     onehot[np.arange(n), group_of_state] = 1.0
     sim_groups = np.zeros((sims, months + 1, n_groups))
     sim_groups[:, 0] = counts @ onehot
+    # The move and placement probabilities depend only on the month's length: build them once per
+    # length (at most four), not once per month.
+    probabilities = {h: _move_and_place_probabilities(p, j, h) for h, (p, j) in sim_cache.items()}
     for k, h in enumerate(steps, start=1):
-        p, j = sim_cache[h]
-        pv = np.clip(p[:, :n, :], 0.0, None)
-        pv = pv / pv.sum(axis=-1, keepdims=True)
+        pv, pa = probabilities[h]
         moved = rng.multinomial(counts, pv)  # (sims, n, n+1)
         new = moved[:, :, :n].sum(axis=1)
         arrivals = rng.poisson(entry_draw * h)  # (sims, n)
-        where = np.clip(j / h, 0.0, None)
-        stay = np.clip(1.0 - where.sum(axis=-1, keepdims=True), 0.0, None)
-        pa = np.concatenate([where, stay], axis=-1)
-        pa = pa / pa.sum(axis=-1, keepdims=True)
         placed = rng.multinomial(arrivals, pa)
         counts = new + placed[:, :, :n].sum(axis=1)
         sim_groups[:, k] = counts @ onehot

@@ -17,7 +17,7 @@ from kinsight.forecast.explain import explain_rates
 from kinsight.forecast.model import fit
 from kinsight.forecast.project import Projection, project
 from kinsight.forecast.scenarios import Scenario
-from kinsight.forecast.spells import build_pieces
+from kinsight.forecast.spells import Pieces, build_pieces
 from kinsight.forecast.states import StateSpace
 
 
@@ -142,12 +142,17 @@ def run_forecast(
                 }
             )
     if request.backtest:
-        result["backtest"] = _companion_backtest(episodes, request, data_start, data_end, kw)
+        result["backtest"] = _companion_backtest(episodes, request, data_start, data_end, kw, pieces)
     return result
 
 
 def _companion_backtest(
-    episodes: pl.DataFrame, request: ForecastRequest, data_start: date, data_end: date, kw: dict[str, Any]
+    episodes: pl.DataFrame,
+    request: ForecastRequest,
+    data_start: date,
+    data_end: date,
+    kw: dict[str, Any],
+    pieces: Pieces,
 ) -> dict[str, Any]:
     """The same model, fitted a year before the forecast start, scored on the year that followed."""
     at = date(
@@ -163,6 +168,7 @@ def _companion_backtest(
             data_start=data_start,
             data_end=data_end,
             settings=BacktestSettings(request.reference_days, request.sims, request.level, request.seed),
+            full_pieces=pieces,
             **kw,
         )
     except UsageError as error:

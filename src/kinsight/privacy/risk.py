@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from kinsight.errors import UsageError
+from kinsight.privacy.classkeys import ClassCounts, class_counts
 
 DEFAULT_K = 5
 
@@ -87,37 +89,50 @@ def measure_risk(
         raise UsageError(
             f"column(s) not in the data: {', '.join(missing)}", hint=f"Columns: {', '.join(columns)}."
         )
-    classes = equivalence_classes(frame, qis, sensitive)
-    sizes = classes.get_column("size")
-    records = int(sizes.sum()) if classes.height else 0
-    small = classes.filter(pl.col("size") < k)
-    below = int(small.get_column("size").sum()) if small.height else 0
-    unique = int((sizes == 1).sum()) if classes.height else 0
+    counts = _class_counts(frame, qis, sensitive)
+    sizes, distinct = counts.sizes, counts.distinct
+    records = int(sizes.sum())
+    small = sizes[sizes < k]
+    below = int(small.sum())
+    unique = int((sizes == 1).sum())
     l_value: int | None = None
-    if sensitive is not None:
-        l_value = int(classes.get_column("distinct").min()) if classes.height else 0  # type: ignore[arg-type]
+    if sensitive is not None and distinct is not None:
+        l_value = int(distinct.min()) if distinct.size else 0
     return RiskResult(
         quasi_identifiers=qis,
         sensitive=sensitive,
         k_threshold=k,
         records=records,
-        classes=classes.height,
-        k=int(sizes.min()) if classes.height else 0,  # type: ignore[arg-type]
+        classes=int(sizes.size),
+        k=int(sizes.min()) if sizes.size else 0,
         records_below_k=below,
         share_below_k=below / records if records else 0.0,
-        classes_below_k=small.height,
+        classes_below_k=int(small.size),
         unique_records=unique,
         sample_uniqueness=unique / records if records else 0.0,
         l=l_value,
-        class_sizes=_size_distribution(classes),
+        class_sizes=_size_distribution(sizes),
     )
 
 
-def _size_distribution(classes: pl.DataFrame) -> dict[str, int]:
+def _class_counts(
+    frame: pl.DataFrame | pl.LazyFrame, qis: tuple[str, ...], sensitive: str | None
+) -> ClassCounts:
+    """Class sizes by the packed-key sort (fast) where the columns allow, else by a polars group-by."""
+    needed = list(dict.fromkeys((*qis, *([sensitive] if sensitive else []))))
+    data = frame.lazy().select(needed).collect()
+    fast = class_counts(data, qis, sensitive)
+    if fast is not None:
+        return fast
+    classes = equivalence_classes(data, qis, sensitive)
+    distinct = classes.get_column("distinct").to_numpy() if sensitive is not None else None
+    return ClassCounts(classes.get_column("size").to_numpy(), distinct)
+
+
+def _size_distribution(sizes: np.ndarray) -> dict[str, int]:
     """How many records sit in classes of each size bucket."""
     out: dict[str, int] = {}
-    size = pl.col("size")
     for low, high, label in SIZE_BUCKETS:
-        cond = size >= low if high is None else size.is_between(low, high)
-        out[label] = int(classes.filter(cond).get_column("size").sum()) if classes.height else 0
+        inside = sizes >= low if high is None else (sizes >= low) & (sizes <= high)
+        out[label] = int(sizes[inside].sum())
     return out

@@ -11,7 +11,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kinsight.errors import UsageError
-from kinsight.privacy.tokens import keyed_offsets, pseudonymise, token
+from kinsight.privacy import tokens as tokens_module
+from kinsight.privacy.tokens import (
+    hmac_sha256_many,
+    keyed_offsets,
+    pseudonymise,
+    token,
+    token_map,
+    tokenise_series,
+)
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
@@ -81,3 +89,46 @@ def test_keyed_offsets_are_stable_bounded_and_non_zero() -> None:
     assert all(-30 <= x <= 30 and x != 0 for x in first)
     assert len(set(first)) == 60  # every allowed offset is used
     assert first != keyed_offsets(OTHER, ids, 30)
+
+
+@given(key=st.binary(min_size=0, max_size=130), messages=st.lists(st.binary(max_size=80), max_size=20))
+def test_batched_hmac_matches_the_standard_library_for_any_key_length(
+    key: bytes, messages: list[bytes]
+) -> None:
+    assert hmac_sha256_many(key, messages) == [hmac.digest(key, m, "sha256") for m in messages]
+
+
+IDS = st.lists(
+    st.one_of(
+        st.none(), st.sampled_from(["a1", " A1", "b2", "", "  ", "c3 ", "ß", "x\u00a0"]), st.text(max_size=6)
+    ),
+    max_size=40,
+)
+
+
+@given(IDS)
+def test_tokenise_series_gives_each_row_the_token_of_its_own_value(values: list[str | None]) -> None:
+    series = pl.Series("CHILD", values, dtype=pl.String)
+    out = tokenise_series(KEY, series)
+    assert out.name == "CHILD"
+    assert out.to_list() == [token(KEY, v) for v in values]
+
+
+@given(IDS)
+def test_tokens_stay_right_when_different_identifiers_share_a_hash(values: list[str | None]) -> None:
+    """Force collisions (hash modulo 2) so the exact fallback path is exercised."""
+    series = pl.Series("CHILD", values, dtype=pl.String)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tokens_module, "_row_hashes", lambda s: s.hash(seed=0) % 2)
+        out = tokenise_series(KEY, series)
+    assert out.to_list() == [token(KEY, v) for v in values]
+
+
+def test_numeric_identifiers_are_tokenised_as_text() -> None:
+    out = pseudonymise(pl.DataFrame({"CHILD": [101, 102, 101, None]}), ["CHILD"], KEY)
+    assert out["CHILD"].to_list() == [expected(KEY, "101"), expected(KEY, "102"), expected(KEY, "101"), None]
+
+
+def test_token_map_matches_single_tokens() -> None:
+    ids = ["a1", " A1", "b2", "", "a1"]
+    assert token_map(KEY, ids) == {v: token(KEY, v) for v in ids}
