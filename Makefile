@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
 	@if [ -f scripts/build_assets.py ]; then $(BIN)/python scripts/build_assets.py; fi
+	@# Byte-compile once: where PYTHONDONTWRITEBYTECODE is set, every process would recompile numpy,
+	@# polars and the rest on import (seconds each); compileall writes the caches regardless.
+	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib src >/dev/null 2>&1 || true
 	@touch $(STAMP)
 
 setup: $(STAMP)
