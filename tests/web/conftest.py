@@ -73,6 +73,12 @@ def sign_in(client: TestClient, username: str, password: str) -> None:
 
 
 @pytest.fixture
+def sign_in_with() -> Callable[[TestClient, str, str], None]:
+    """``sign_in`` for tests in this folder, as a fixture (importing ``conftest`` by name is ambiguous)."""
+    return sign_in
+
+
+@pytest.fixture
 def signed_in_as(app) -> Iterator[Callable[[Role], TestClient]]:  # type: ignore[no-untyped-def]
     clients: list[TestClient] = []
 

@@ -90,11 +90,9 @@ def as_role(settings: Settings, signed_in_as) -> Callable[[Role], TestClient]:  
 
 
 @pytest.fixture
-def pat(settings: Settings, app) -> TestClient:  # type: ignore[no-untyped-def]
-    from conftest import sign_in
-
+def pat(settings: Settings, app, sign_in_with) -> TestClient:  # type: ignore[no-untyped-def]
     client = TestClient(app)
-    sign_in(client, "pat", PASSWORD)
+    sign_in_with(client, "pat", PASSWORD)
     return client
 
 

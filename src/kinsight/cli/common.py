@@ -58,9 +58,9 @@ def print_json(payload: Any) -> None:
 def report_error(error: KinsightError, *, as_json: bool = False) -> None:
     if as_json:
         sys.stderr.write(json.dumps(error.to_dict(), default=_default) + "\n")
-    err_console.print(f"[bold red]Error:[/] {error.message}", highlight=False)
+    err_console.print(f"[bold red]Error:[/] {error.message}", highlight=False, soft_wrap=True)
     if error.hint:
-        err_console.print(f"[yellow]Hint:[/] {error.hint}", highlight=False)
+        err_console.print(f"[yellow]Hint:[/] {error.hint}", highlight=False, soft_wrap=True)
 
 
 def handle_errors(func: F) -> F:

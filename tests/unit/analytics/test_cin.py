@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date as d
 
 import duckdb
+from analytics_tables import make_table
 
-from conftest import make_table
 from kinsight.analytics.indicators import compute_indicators, indicator_to_json
 
 Y1, Y2 = "2023-24", "2024-25"

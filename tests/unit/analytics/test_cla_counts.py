@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from conftest import ep, hd
+from analytics_tables import ep, hd
+
 from kinsight.analytics.groupings import default_groupings
 from kinsight.analytics.indicators import compute_indicators, indicator_to_json
 
@@ -69,7 +70,7 @@ def test_age_on_31_march_counts_birthday_on_the_day(store):
 
 
 def test_breakdowns_sex_ethnicity_uasc(store):
-    from conftest import HEADER_COLS  # noqa: F401
+    from analytics_tables import HEADER_COLS  # noqa: F401
 
     y = "2024-25"
     episodes = [ep(c, d(2024, 5, 1), None, y, cin=n) for c, n in (("P", "N1"), ("Q", "N8"), ("R", "N8"))]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date as d
 
-from conftest import ep, hd
+from analytics_tables import ep, hd
+
 from kinsight.analytics.indicators import compute_indicators, indicator_to_json
 
 Y = "2024-25"
