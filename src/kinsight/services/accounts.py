@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -114,6 +116,7 @@ def set_role(settings: Settings, username: str, role: str, *, actor: str) -> Non
                 f"No user called {username}.", hint="`kinsight user list` shows the accounts."
             )
         repo.set_role(s, user.id, settings.la_code, chosen.value)
+    forget_principals()
     audit.record(
         settings, actor=actor, action=AuditAction.USER_CHANGE, target=username, details={"role": chosen.value}
     )
@@ -136,16 +139,50 @@ def list_users(settings: Settings) -> list[UserView]:
         ]
 
 
+#: How long a signed-in person's account and role are remembered between requests, in seconds.
+PRINCIPAL_TTL_SECONDS = 5.0
+_PRINCIPALS: dict[tuple[str, str, int, str], tuple[float, Any, Principal]] = {}
+_PRINCIPALS_GUARD = threading.Lock()
+
+
+def forget_principals() -> None:
+    """Drop remembered principals, so a role change made in this process applies to the next request."""
+    with _PRINCIPALS_GUARD:
+        _PRINCIPALS.clear()
+
+
 def principal_for(settings: Settings, user_id: int, *, via: str = "session") -> Principal | None:
-    """Reload a principal from the database (so deactivations and role changes apply at once)."""
-    with repo.session(settings.app_database_url) as s:
+    """The person behind a session, read from the database at most every few seconds.
+
+    A browsing person sends several requests a second; reading their account and role once per
+    ``PRINCIPAL_TTL_SECONDS`` instead of per request keeps pages fast, and a deactivation or role
+    change still applies within those seconds (at once for changes made through this process).
+    Only found, active accounts are remembered.  An entry belongs to the database engine it was read
+    through, so a database that is dropped and recreated at the same URL is never answered from memory.
+    """
+    url = settings.app_database_url
+    key = (url, settings.la_code, int(user_id), via)
+    eng = repo.engine(url)
+    now = time.monotonic()
+    with _PRINCIPALS_GUARD:
+        hit = _PRINCIPALS.get(key)
+    if hit is not None and hit[0] > now and hit[1] is eng:
+        return hit[2]
+    with repo.session(url) as s:
         user = s.get(User, user_id)
         if user is None or not user.active:
             return None
         role = repo.role_of(s, user.id, settings.la_code)
         if role is None:
             return None
-        return Principal(user.id, user.username, user.display_name, Role(role), settings.la_code, via=via)
+        principal = Principal(
+            user.id, user.username, user.display_name, Role(role), settings.la_code, via=via
+        )
+    with _PRINCIPALS_GUARD:
+        if len(_PRINCIPALS) > 10_000:  # bounded: stale entries of people who left are dropped
+            _PRINCIPALS.clear()
+        _PRINCIPALS[key] = (now + PRINCIPAL_TTL_SECONDS, eng, principal)
+    return principal
 
 
 def sign_in(settings: Settings, username: str, password: str) -> Principal:

@@ -19,6 +19,7 @@ from kinsight.domain.audit import (
     GENESIS_HASH,
     AuditAction,
     AuditEntry,
+    Outcome,
     SuspiciousAccessRules,
     chain_hash,
     default_rules,
@@ -88,6 +89,15 @@ def record(
                 if action_text == AuditAction.CHILD_VIEW
                 else 0
             )
+            searches, opened = 0, 0
+            if action_text == AuditAction.CHILD_SEARCH:
+                window = at - timedelta(minutes=rules.searches_window_minutes)
+                searches = 1 + repo.count_actions(
+                    s, actor=actor, action=AuditAction.CHILD_SEARCH, since=window
+                )
+                opened = repo.count_actions(
+                    s, actor=actor, action=AuditAction.CHILD_VIEW, outcome=Outcome.ALLOWED, since=window
+                )
         local = at.replace(tzinfo=UTC).astimezone(ZoneInfo(rules.timezone))
         reasons = [
             r.value
@@ -99,6 +109,8 @@ def record(
                 own_surname=user.surname if user else None,
                 own_address=user.address if user else None,
                 child_views_last_hour=views,
+                searches_in_window=searches,
+                views_in_window=opened,
             )
         ]
 

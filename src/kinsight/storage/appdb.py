@@ -7,6 +7,7 @@ production and in CI.  Child-level data never goes here.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy import MetaData, event
@@ -29,7 +30,14 @@ class Base(DeclarativeBase):
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys on and a busy timeout for concurrent web workers."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # A web worker runs up to 40 request threads; a pool that small would make them queue for a
+        # connection (and time out after 30 s under load), so SQLite gets a pool as wide as the threads.
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=10,
+            max_overflow=40,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -54,18 +62,27 @@ _ENGINES: dict[str, Engine] = {}
 _MIGRATED: set[str] = set()
 
 
+#: Guards the two dicts above: the first requests of a freshly started server arrive on many threads at
+#: once, and Alembic (module-level state) must not run twice side by side in one process.
+_SETUP_LOCK = threading.RLock()
+
+
 def engine_for(url: str) -> Engine:
     """One engine (and connection pool) per database URL per process, shared by every service call."""
     engine = _ENGINES.get(url)
     if engine is None:
-        engine = _ENGINES[url] = make_engine(url)
+        with _SETUP_LOCK:
+            engine = _ENGINES.get(url)
+            if engine is None:
+                engine = _ENGINES[url] = make_engine(url)
     return engine
 
 
 def dispose_engine(url: str) -> None:
     """Close the pooled connections of ``url`` (tests drop their databases afterwards)."""
-    engine = _ENGINES.pop(url, None)
-    _MIGRATED.discard(url)
+    with _SETUP_LOCK:
+        engine = _ENGINES.pop(url, None)
+        _MIGRATED.discard(url)
     if engine is not None:
         engine.dispose()
 
@@ -88,16 +105,19 @@ def init_db(url: str) -> None:
 
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = engine_for(url)
-    config = alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "heads")
-    _MIGRATED.add(url)
+    with _SETUP_LOCK:
+        engine = engine_for(url)
+        config = alembic_config(url)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "heads")
+        _MIGRATED.add(url)
 
 
 def ensure_db(url: str) -> Engine:
     """The engine for ``url``, migrated once per process before first use."""
     if url not in _MIGRATED:
-        init_db(url)
+        with _SETUP_LOCK:
+            if url not in _MIGRATED:
+                init_db(url)
     return engine_for(url)

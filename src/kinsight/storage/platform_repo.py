@@ -1,18 +1,20 @@
 """Queries of the platform tables.  Services call these; nothing above storage writes SQL.
 
 The one delicate function is ``append_audit``: appends are serialised so the chain stays valid when
-several web workers write at once (``SELECT ... FOR UPDATE`` on the head row on PostgreSQL,
-``BEGIN IMMEDIATE`` on SQLite, which takes the database write lock before reading the head).
+several threads and web worker processes write at once (a per-process lock, then ``SELECT ... FOR
+UPDATE`` on the head row on PostgreSQL or ``BEGIN IMMEDIATE`` on SQLite, which takes the database
+write lock before reading the head).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,10 @@ from kinsight.storage.models_platform import (
     Membership,
     User,
 )
+
+#: One lock per database URL: appends from the threads of one process wait here, in order.
+_CHAIN_LOCKS: dict[str, threading.Lock] = {}
+_CHAIN_LOCKS_GUARD = threading.Lock()
 
 
 def engine(url: str) -> Engine:
@@ -103,40 +109,67 @@ def tokens_of(s: Session, user_id: int | None = None) -> list[ApiToken]:
 # --- audit ---------------------------------------------------------------------------------------------
 
 
+# The append's three statements, built once (building them costs more than running them on SQLite).
+_HEAD = AuditHead.__table__
+_READ_HEAD = select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_INSERT_RECORD = insert(AuditRecord.__table__)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1, _HEAD.c.last_seq == bindparam("old_seq"))
+    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
+
+
+def _chain_lock(url: str) -> threading.Lock:
+    with _CHAIN_LOCKS_GUARD:
+        lock = _CHAIN_LOCKS.get(url)
+        if lock is None:
+            lock = _CHAIN_LOCKS[url] = threading.Lock()
+        return lock
+
+
 def append_audit(url: str, build: Callable[[int], AuditEntry]) -> AuditRecord:
-    """Append one record to the chain under the chain lock; ``build(seq)`` makes its content."""
+    """Append one record to the chain under the chain lock; ``build(seq)`` makes its content.
+
+    One short transaction reads the head row, inserts the record and moves the head.  Threads of one
+    process queue on a Python lock first, so they never spin in SQLite's busy handler (which sleeps in
+    steps of up to 100 ms) and hold at most one pooled connection between them; other processes are
+    kept out by the database itself: ``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE`` on the
+    head row on PostgreSQL.  Nothing is buffered: when this returns the record is committed.
+    """
     eng = engine(url)
-    with eng.connect() as conn:
+    with _chain_lock(url), eng.connect() as conn:
         if eng.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
-            conn.begin()  # the session joins this transaction, so it is committed below, not rolled back
+            conn.begin()
         try:
-            with Session(bind=conn, expire_on_commit=False) as s:
-                head = s.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
-                entry = build(head.last_seq + 1)
-                digest = chain_hash(head.last_hash, entry)
-                record = AuditRecord(
-                    seq=entry.seq,
-                    at=entry.at,
-                    la_code=entry.la_code,
-                    actor=entry.actor,
-                    action=entry.action,
-                    target=entry.target,
-                    outcome=entry.outcome,
-                    details=json.dumps(entry.details, sort_keys=True, default=str),
-                    prev_hash=head.last_hash,
-                    hash=digest,
-                )
-                s.add(record)
-                head.last_seq = entry.seq
-                head.last_hash = digest
-                s.flush()
+            last_seq, last_hash = conn.execute(_READ_HEAD).one()
+            entry = build(int(last_seq) + 1)
+            digest = chain_hash(last_hash, entry)
+            values = {
+                "seq": entry.seq,
+                "at": entry.at,
+                "la_code": entry.la_code,
+                "actor": entry.actor,
+                "action": entry.action,
+                "target": entry.target,
+                "outcome": entry.outcome,
+                "details": json.dumps(entry.details, sort_keys=True, default=str),
+                "prev_hash": last_hash,
+                "hash": digest,
+            }
+            conn.execute(_INSERT_RECORD, values)
+            moved = conn.execute(
+                _MOVE_HEAD, {"old_seq": last_seq, "new_seq": entry.seq, "new_hash": digest}
+            ).rowcount
+            if moved != 1:  # cannot happen under the lock; refuse rather than fork the chain
+                raise RuntimeError("the audit chain head moved during an append")
             conn.commit()
         except BaseException:
             conn.rollback()
             raise
-    return record
+    return AuditRecord(**values)
 
 
 def audit_head(s: Session) -> AuditHead:

@@ -18,7 +18,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from kinsight import __version__
 from kinsight.services import auth
 from kinsight.services.accounts import prepare_database
-from kinsight.settings import Settings
+from kinsight.settings import Settings, load_settings
 from kinsight.web import errors
 from kinsight.web.areas import API_MODULES, PAGE_MODULES
 from kinsight.web.nav import NavRegistry
@@ -40,6 +40,15 @@ def assets_present() -> bool:
     return (VENDOR / "govuk" / "govuk-frontend.min.css").exists() and (
         VENDOR / "htmx" / "htmx.min.js"
     ).exists()
+
+
+#: Import string of the factory uvicorn calls in each worker process of ``kinsight serve --workers N``.
+ENV_FACTORY = "kinsight.web.app:create_app_from_environment"
+
+
+def create_app_from_environment() -> FastAPI:
+    """The app built from ``KINSIGHT_*`` environment settings, for uvicorn's worker processes."""
+    return create_app(load_settings())
 
 
 def create_app(settings: Settings) -> FastAPI:

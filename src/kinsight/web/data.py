@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kinsight.settings import Settings
@@ -16,15 +18,47 @@ from kinsight.settings import Settings
 log = logging.getLogger(__name__)
 
 
+_REMEMBERED: dict[Path, tuple[tuple[object, ...], list[dict[str, Any]]]] = {}
+_REMEMBERED_GUARD = threading.Lock()
+
+
+def _store_stamp(store: Path) -> tuple[object, ...]:
+    """Changes whenever the store does: size and modification time of the file and of its WAL."""
+    stamp: list[object] = []
+    for path in (store, store.with_name(store.name + ".wal")):
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            stamp.append(None)
+        else:
+            stamp.append((info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
 def catalogue_entries(settings: Settings) -> list[dict[str, Any]]:
+    """The catalogue, read from the store once per change of the store (entries are read-only).
+
+    The home page, the catalogue page and the catalogue API all show it, and every view opened the
+    store and read its profiles; it changes only when data is loaded.
+    """
     try:
         module = importlib.import_module("kinsight.services.catalogue")
     except ModuleNotFoundError:
         return []
-    if not settings.store_path.exists():
+    store = settings.store_path
+    if not store.exists():
         return []
+    stamp = _store_stamp(store)
+    with _REMEMBERED_GUARD:
+        hit = _REMEMBERED.get(store)
+    if hit is not None and hit[0] == stamp:
+        return list(hit[1])
     entries = module.catalogue_entries(settings)
-    return sorted(entries, key=lambda e: (str(e.get("dataset")), str(e.get("table")), str(e.get("year"))))
+    ordered = sorted(entries, key=lambda e: (str(e.get("dataset")), str(e.get("table")), str(e.get("year"))))
+    if _store_stamp(store) == stamp:  # not written to while it was read
+        with _REMEMBERED_GUARD:
+            _REMEMBERED[store] = (stamp, ordered)
+    return list(ordered)
 
 
 @dataclass(frozen=True)
