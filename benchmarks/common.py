@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -72,7 +71,9 @@ def run_in_process(code: str) -> tuple[float, float]:
     process makes peak memory the figure a user of the command would see.
     """
     epilogue = "\nimport resource as _r\nprint(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024)\n"
-    proc = subprocess.run([sys.executable, "-c", code + epilogue], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", code + epilogue], capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark step failed:\n{proc.stderr}")
     lines = proc.stdout.strip().splitlines()

@@ -22,7 +22,8 @@ def main(path: str) -> None:
         )
         memory = f"{r['peak_mb']:.0f} MB" if r.get("peak_mb") is not None else "-"
         note = f" ({r['note']})" if r.get("note") else ""
-        print(f"| {r['name']} | {r['seconds']:.3f} s{note} | {target or '-'} | {memory} | {'yes' if r['met'] else '**no**'} |")
+        met = "yes" if r["met"] else "**no**"
+        print(f"| {r['name']} | {r['seconds']:.3f} s{note} | {target or '-'} | {memory} | {met} |")
 
 
 if __name__ == "__main__":

@@ -30,12 +30,18 @@ class Settings(BaseSettings):
     key_file: Path | None = Field(
         default=None, description="Pseudonymisation key file. Default: pseudonymisation.key beside the home."
     )
-    session_timeout_minutes: int = Field(default=30, description="Idle minutes before a signed-in user must sign in again.")
-    oidc_discovery_url: str | None = Field(default=None, description="OIDC discovery URL, e.g. Microsoft Entra ID.")
+    session_timeout_minutes: int = Field(
+        default=30, description="Idle minutes before a signed-in user must sign in again."
+    )
+    oidc_discovery_url: str | None = Field(
+        default=None, description="OIDC discovery URL, e.g. Microsoft Entra ID."
+    )
     oidc_client_id: str | None = Field(default=None, description="OIDC client id.")
     oidc_client_secret: str | None = Field(default=None, description="OIDC client secret.")
     secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set true behind HTTPS).")
-    small_cell_threshold: int = Field(default=5, description="Counts from 1 to this are suppressed when published.")
+    small_cell_threshold: int = Field(
+        default=5, description="Counts from 1 to this are suppressed when published."
+    )
 
     @property
     def store_path(self) -> Path:

@@ -11,7 +11,9 @@ from kinsight.cli.main import build_app
 
 
 def test_rules_list_json() -> None:
-    result = CliRunner().invoke(build_app(), ["rules", "list", "--dataset", "ssda903", "--year", "2025-26", "--json"])
+    result = CliRunner().invoke(
+        build_app(), ["rules", "list", "--dataset", "ssda903", "--year", "2025-26", "--json"]
+    )
     assert result.exit_code == 0, result.output
     rules = json.loads(result.stdout)
     assert {"code", "message", "severity"} <= set(rules[0])
@@ -21,11 +23,19 @@ def test_rules_list_json() -> None:
 def test_quality_json_on_a_tiny_store(tmp_path: Path) -> None:
     data = tmp_path / "data" / "ssda903" / "2025-26"
     data.mkdir(parents=True)
-    (data / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2015,WBRI,UN1,,\n2,X,01/01/2014,WBRI,UN1,,\n")
+    (data / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,M,01/01/2015,WBRI,UN1,,\n2,X,01/01/2014,WBRI,UN1,,\n"
+    )
     runner = CliRunner()
     home = str(tmp_path / "home")
-    assert runner.invoke(build_app(), ["ingest", str(tmp_path / "data" / "ssda903"), "--home", home]).exit_code == 0
-    result = runner.invoke(build_app(), ["quality", "--year", "2025-26", "--json", "--home", home, "--out", str(tmp_path / "rep")])
+    assert (
+        runner.invoke(build_app(), ["ingest", str(tmp_path / "data" / "ssda903"), "--home", home]).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        build_app(),
+        ["quality", "--year", "2025-26", "--json", "--home", home, "--out", str(tmp_path / "rep")],
+    )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert {"findings", "rules_run", "rules_skipped", "rules_failed", "summary"} <= set(payload)

@@ -54,7 +54,9 @@ def build_app() -> typer.Typer:
 
     @app.callback()
     def root(
-        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+        version: bool = typer.Option(
+            False, "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
     ) -> None:
         """Kinsight command line."""
 

@@ -17,7 +17,9 @@ def parse_year(text: str) -> int:
         raise UsageError(f"'{text}' is not a collection year", hint="Write it as 2024-25.")
     start = int(match.group(1))
     if (start + 1) % 100 != int(match.group(2)):
-        raise UsageError(f"'{text}' is not a collection year", hint=f"Did you mean {start}-{(start + 1) % 100:02d}?")
+        raise UsageError(
+            f"'{text}' is not a collection year", hint=f"Did you mean {start}-{(start + 1) % 100:02d}?"
+        )
     return start
 
 
@@ -50,7 +52,9 @@ def year_range(spec: str) -> list[str]:
     else:
         m = re.match(r"^(\d{4})-(\d{4})$", spec)
         if not m:
-            raise UsageError(f"'{spec}' is not a range of years", hint="Write it as 2021-2025 (years ending).")
+            raise UsageError(
+                f"'{spec}' is not a range of years", hint="Write it as 2021-2025 (years ending)."
+            )
         a, b = int(m.group(1)) - 1, int(m.group(2)) - 1
     if b < a:
         raise UsageError(f"'{spec}' ends before it starts")
