@@ -3,8 +3,7 @@ child protection plans and CIN plans as arrays, then write each year's XML in th
 
 Every child looked after also has a CIN episode covering their period of care (same child id, so a
 search joins the two returns).  Children in need who are never looked after are added at the national
-ratio.  XML is built with polars string expressions bottom-up (factors into assessments, assessments
-into episodes, episodes into children) and streamed per year: no element tree is ever held.
+ratio.  ``cinxml`` writes each year's flat tables as XML.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from kinsight.domain.years import year_end, year_start
+from kinsight.synth.codearrays import to_numbers
 from kinsight.synth.config import Calibration, YearCodes, choice, in_force
 from kinsight.synth.dates import (
     NO_DATE,
@@ -29,6 +29,7 @@ from kinsight.synth.dates import (
 )
 from kinsight.synth.pool import _ROUTE, Pool
 
+_BAND_YEARS = {"0": (0, 1), "1-4": (1, 5), "5-9": (5, 10), "10-15": (10, 16), "16-17": (16, 18)}
 _CLOSE_BY_ROUTE = {"ADOPT": "RC1", "SGO": "RC4", "CAO": "RC3", "TRANSFER": "RC5"}
 
 
@@ -45,7 +46,8 @@ class CinData:
     a_start: np.ndarray
     a_auth: np.ndarray
     f_assess: np.ndarray
-    f_code: np.ndarray
+    f_code: np.ndarray  # number of the factor in ``factor_codes``
+    factor_codes: list[str]
     p_ep: np.ndarray
     p_start: np.ndarray
     p_end: np.ndarray
@@ -64,7 +66,7 @@ class CinData:
     extra_dob: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     extra_male: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     extra_ethnic: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
-    disability: list[str] = field(default_factory=list)
+    disability: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
 
 
 def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> CinData:
@@ -94,8 +96,9 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
     )
     x_ref = rng.integers(first - 730, last + 1, n_first)
     bands = choice(rng, c.age_band_shares, n_first)
-    lo = np.array([{"0": 0, "1-4": 1, "5-9": 5, "10-15": 10, "16-17": 16}[b] for b in bands])
-    hi = np.array([{"0": 1, "1-4": 5, "5-9": 10, "10-15": 16, "16-17": 18}[b] for b in bands])
+    band_no = to_numbers(bands, {b: i for i, b in enumerate(_BAND_YEARS)})
+    lo = np.array([first for first, _ in _BAND_YEARS.values()])[band_no]
+    hi = np.array([last for _, last in _BAND_YEARS.values()])[band_no]
     x_dob = x_ref - (lo * 365.25 + rng.random(n_first) * (hi - lo) * 365.25).astype(np.int64)
     x_male = rng.random(n_first) < 0.52
     x_eth = choice(rng, cal.entry.ethnicity, n_first)
@@ -143,18 +146,9 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
     # Factors: each drawn independently with its national share; "21" when not in need.
     codes = list(c.factors)
     probs = np.array(list(c.factors.values()))
-    hits = rng.random((a_ep.size, probs.size)) < probs
-    none = ~hits.any(axis=1)
-    hits[none, codes.index("20")] = True
-    fa, fc = np.nonzero(hits)
-    f_code = np.array(codes, dtype=object)[fc]
-    f_assess = fa
-    fa_nin = np.flatnonzero(nin)
-    keep = ~nin[f_assess]
-    f_assess = np.concatenate([f_assess[keep], fa_nin])
-    f_code = np.concatenate([f_code[keep], np.full(fa_nin.size, "21", dtype=object)])
-    o = np.lexsort((f_code, f_assess))
-    f_assess, f_code = f_assess[o], f_code[o]
+    # Factors stay code numbers (into ``factor_codes``) until the text is needed.
+    factor_codes = codes if "21" in codes else [*codes, "21"]
+    f_assess, f_code = _draw_factors(rng, probs, nin, factor_codes, codes.index("20"))
 
     # Section 47 enquiries, conferences and child protection plans.
     in_need = assessed & ~not_in_need
@@ -234,6 +228,7 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
         a_auth=a_auth,
         f_assess=f_assess,
         f_code=f_code,
+        factor_codes=factor_codes,
         p_ep=p_ep,
         p_start=p_start,
         p_end=p_end,
@@ -252,8 +247,43 @@ def simulate_cin(cal: Calibration, pool: Pool, n_children: int, seed: int) -> Ci
         extra_dob=x_dob,
         extra_male=x_male,
         extra_ethnic=x_eth,
-        disability=list(disability),
+        disability=np.asarray(disability, dtype=object),
     )
+
+
+def _draw_factors(
+    rng: np.random.Generator,
+    probs: np.ndarray,
+    not_in_need: np.ndarray,
+    factor_codes: list[str],
+    fallback: int,
+    chunk: int = 65_536,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(assessment, factor number) of every factor recorded, by assessment and then by code text.
+
+    Each factor is drawn with its own share ("20" when none is found); an assessment that found the
+    child not in need records "21" alone.  Drawn a block of assessments at a time (the same numbers as
+    one big draw), so neither the uniform matrix nor the sort ever covers more than ``chunk``
+    assessments: at national size there are tens of millions of factor draws.
+    """
+    n = not_in_need.size
+    code_21 = factor_codes.index("21")
+    # Rank of each code in text order (the DfE files list factors as sorted text).
+    rank = np.argsort(np.argsort(np.array(factor_codes, dtype=str), kind="stable"), kind="stable")
+    assess, found = [np.zeros(0, np.int32)], [np.zeros(0, np.int16)]
+    for start in range(0, n, chunk):
+        hits = rng.random((min(chunk, n - start), probs.size)) < probs
+        hits[~hits.any(axis=1), fallback] = True
+        rows, cols = np.nonzero(hits)
+        rows += start
+        keep = ~not_in_need[rows]
+        nin_rows = start + np.flatnonzero(not_in_need[start : start + hits.shape[0]])
+        rows = np.concatenate([rows[keep], nin_rows])
+        cols = np.concatenate([cols[keep], np.full(nin_rows.size, code_21)])
+        order = np.lexsort((rank[cols], rows))
+        assess.append(rows[order].astype(np.int32))
+        found.append(cols[order].astype(np.int16))
+    return np.concatenate(assess), np.concatenate(found)
 
 
 def _no_overlap(child: np.ndarray, referral: np.ndarray, closure: np.ndarray) -> np.ndarray:
@@ -271,21 +301,8 @@ def _no_overlap(child: np.ndarray, referral: np.ndarray, closure: np.ndarray) ->
     return valid
 
 
-def _el(tag: str, col: str) -> pl.Expr:
-    """``<tag>value</tag>``, or nothing when the value is missing."""
-    return (
-        pl.when(pl.col(col).is_not_null())
-        .then(pl.concat_str([pl.lit(f"<{tag}>"), pl.col(col), pl.lit(f"</{tag}>")]))
-        .otherwise(pl.lit(""))
-    )
-
-
 def _iso(days: np.ndarray, ye: int) -> pl.Series:
     return to_text(np.where((days <= ye) & (days != NO_DATE), days, NO_DATE), "%Y-%m-%d")
-
-
-def _join(df: pl.DataFrame, key: str, xml: str) -> pl.DataFrame:
-    return df.group_by(key, maintain_order=True).agg(pl.col(xml).str.join("")).rename({xml: f"{xml}_all"})
 
 
 @dataclass(frozen=True)
@@ -306,11 +323,11 @@ def build_cin_year(
     codes: YearCodes,
     cd: CinData,
     year: str,
-    ids: np.ndarray,
+    ids: pl.Series,
     dob: np.ndarray,
     male: np.ndarray,
     ethnic: np.ndarray,
-    upn: np.ndarray,
+    upn: pl.Series,
     upn_unknown: np.ndarray,
 ) -> CinYear:
     ys, ye = day_number(year_start(year)), day_number(year_end(year))
@@ -319,28 +336,27 @@ def build_cin_year(
     ep = ep[np.lexsort((cd.referral[ep], cd.child[ep]))]
     kids, first_idx = np.unique(cd.child[ep], return_index=True)
     # The Child ordinal in the file (1-based), in child id order.
-    ordinal = np.full(ids.size, -1)
+    ordinal = np.full(len(ids), -1)
     ordinal[kids] = np.arange(1, kids.size + 1)
     ep_pos = np.full(cd.child.size, -1)
     ep_pos[ep] = np.arange(ep.size)
     male_code = in_force(codes.sex_cin["male"], year)[0].code
     female_code = in_force(codes.sex_cin["female"], year)[0].code
     age_end = age_at(dob[kids], np.full(kids.size, ye))
-    u = upn[kids].copy()
     unk = upn_unknown[kids].copy()
-    u[(unk != "") | (age_end < 5)] = None
+    u = upn.gather(kids).scatter(np.flatnonzero((unk != "") | (age_end < 5)), None)
     unk[(unk == "") & (age_end < 5)] = "UN1"
     unk = np.where(unk == "", None, unk)
     children = pl.DataFrame(
         {
             "_child": ordinal[kids],
-            "LAchildID": text_series(ids[kids]),
-            "UPN": text_series(u.tolist()),
+            "LAchildID": ids.gather(kids).alias("LAchildID"),
+            "UPN": u.alias("UPN"),
             "UPNunknown": text_series(np.asarray(unk, dtype=object).tolist()),
             "PersonBirthDate": to_text(dob[kids], "%Y-%m-%d"),
             "Sex": text_series(np.where(male[kids], male_code, female_code)),
             "Ethnicity": text_series(ethnic[kids]),
-            "Disability": text_series(np.asarray(cd.disability, dtype=object)[kids]),
+            "Disability": text_series(cd.disability[kids]),
         }
     )
     closed = (cd.closure[ep] != OPEN) & (cd.closure[ep] <= ye)
@@ -374,8 +390,13 @@ def build_cin_year(
         }
     )
     # Factors belong to completed assessments only (rule 8614).
-    f_keep = np.isin(cd.f_assess, a[cd.a_auth[a] <= ye])
-    factors = pl.DataFrame({"_a": cd.f_assess[f_keep], "AssessmentFactors": text_series(cd.f_code[f_keep])})
+    completed = np.zeros(cd.a_ep.size, bool)
+    completed[a[cd.a_auth[a] <= ye]] = True
+    f_keep = completed[cd.f_assess]
+    factor_text = pl.Series("AssessmentFactors", cd.factor_codes, dtype=pl.String)
+    factors = pl.DataFrame(
+        {"_a": cd.f_assess[f_keep], "AssessmentFactors": factor_text.gather(cd.f_code[f_keep])}
+    )
     p = nested(cd.p_ep, cd.p_start, (cd.p_end >= OPEN) | (cd.p_end >= ys))
     plans = pl.DataFrame(
         {
@@ -407,122 +428,8 @@ def build_cin_year(
             "NumberOfPreviousCPP": text_series(cd.c_prev[cp]),
         }
     )
-    rv = np.flatnonzero(np.isin(cd.r_cpp, cp) & (cd.r_date >= ys) & (cd.r_date <= ye))
+    in_year_plan = np.zeros(cd.c_ep.size, bool)
+    in_year_plan[cp] = True
+    rv = np.flatnonzero(in_year_plan[cd.r_cpp] & (cd.r_date >= ys) & (cd.r_date <= ye))
     reviews = pl.DataFrame({"_c": cd.r_cpp[rv], "CPPreviewDate": _iso(cd.r_date[rv], ye)})
     return CinYear(children, details, assessments, factors, plans, s47, cpps, reviews)
-
-
-def cin_xml(cy: CinYear, year: str, la_code: str, sex_element: str) -> str:
-    """The whole census file for one year as text."""
-    ye_text = f"{int(year[:4]) + 1}-03-31"
-    f = cy.factors.with_columns(x=_el("AssessmentFactors", "AssessmentFactors"))
-    f = _join(f, "_a", "x")
-    a = cy.assessments.join(f, on="_a", how="left", maintain_order="left").with_columns(
-        x=pl.concat_str(
-            [
-                pl.lit("<Assessments>"),
-                _el("AssessmentActualStartDate", "AssessmentActualStartDate"),
-                _el("AssessmentAuthorisationDate", "AssessmentAuthorisationDate"),
-                pl.lit("<FactorsIdentifiedAtAssessment>"),
-                pl.col("x_all").fill_null(""),
-                pl.lit("</FactorsIdentifiedAtAssessment></Assessments>"),
-            ]
-        )
-    )
-    a = _join(a, "_ep", "x").rename({"x_all": "a_xml"})
-    pl_ = cy.plans.with_columns(
-        x=pl.concat_str(
-            [
-                pl.lit("<CINPlanDates>"),
-                _el("CINPlanStartDate", "CINPlanStartDate"),
-                _el("CINPlanEndDate", "CINPlanEndDate"),
-                pl.lit("</CINPlanDates>"),
-            ]
-        )
-    )
-    pl_ = _join(pl_, "_ep", "x").rename({"x_all": "p_xml"})
-    s = cy.s47.with_columns(
-        x=pl.concat_str(
-            [
-                pl.lit("<Section47>"),
-                _el("S47ActualStartDate", "S47ActualStartDate"),
-                _el("InitialCPCtarget", "InitialCPCtarget"),
-                _el("DateOfInitialCPC", "DateOfInitialCPC"),
-                _el("ICPCnotRequired", "ICPCnotRequired"),
-                pl.lit("</Section47>"),
-            ]
-        )
-    )
-    s = _join(s, "_ep", "x").rename({"x_all": "s_xml"})
-    r = _join(cy.reviews.with_columns(x=_el("CPPreviewDate", "CPPreviewDate")), "_c", "x")
-    c = cy.cpps.join(r, on="_c", how="left", maintain_order="left").with_columns(
-        x=pl.concat_str(
-            [
-                pl.lit("<ChildProtectionPlans>"),
-                _el("CPPstartDate", "CPPstartDate"),
-                _el("CPPendDate", "CPPendDate"),
-                _el("InitialCategoryOfAbuse", "InitialCategoryOfAbuse"),
-                _el("LatestCategoryOfAbuse", "LatestCategoryOfAbuse"),
-                _el("NumberOfPreviousCPP", "NumberOfPreviousCPP"),
-                pl.lit("<Reviews>"),
-                pl.col("x_all").fill_null(""),
-                pl.lit("</Reviews></ChildProtectionPlans>"),
-            ]
-        )
-    )
-    c = _join(c, "_ep", "x").rename({"x_all": "c_xml"})
-    d = cy.details
-    for part in (a, pl_, s, c):
-        d = d.join(part, on="_ep", how="left", maintain_order="left")
-    d = d.with_columns(
-        x=pl.concat_str(
-            [
-                pl.lit("<CINdetails>"),
-                _el("CINreferralDate", "CINreferralDate"),
-                _el("ReferralSource", "ReferralSource"),
-                _el("PrimaryNeedCode", "PrimaryNeedCode"),
-                _el("CINclosureDate", "CINclosureDate"),
-                _el("ReasonForClosure", "ReasonForClosure"),
-                _el("DateOfInitialCPC", "DateOfInitialCPC"),
-                pl.col("a_xml").fill_null(""),
-                pl.col("p_xml").fill_null(""),
-                pl.col("s_xml").fill_null(""),
-                _el("ReferralNFA", "ReferralNFA"),
-                pl.col("c_xml").fill_null(""),
-                pl.lit("</CINdetails>"),
-            ]
-        )
-    )
-    d = _join(d, "_child", "x").rename({"x_all": "d_xml"})
-    ch = (
-        cy.children.join(d, on="_child", how="left", maintain_order="left")
-        .sort("_child")
-        .with_columns(
-            x=pl.concat_str(
-                [
-                    pl.lit("<Child><ChildIdentifiers>"),
-                    _el("LAchildID", "LAchildID"),
-                    _el("UPN", "UPN"),
-                    _el("UPNunknown", "UPNunknown"),
-                    _el("PersonBirthDate", "PersonBirthDate"),
-                    _el(sex_element, "Sex"),
-                    pl.lit("</ChildIdentifiers><ChildCharacteristics>"),
-                    _el("Ethnicity", "Ethnicity"),
-                    pl.lit("<Disabilities>"),
-                    _el("Disability", "Disability"),
-                    pl.lit("</Disabilities></ChildCharacteristics>"),
-                    pl.col("d_xml").fill_null(""),
-                    pl.lit("</Child>\n"),
-                ]
-            )
-        )
-    )
-    head = (
-        '<?xml version="1.0" encoding="utf-8"?>\n'
-        "<Message><Header><CollectionDetails><Collection>CIN</Collection>"
-        f"<Year>{int(year[:4]) + 1}</Year><ReferenceDate>{ye_text}</ReferenceDate></CollectionDetails>"
-        f"<Source><SourceLevel>L</SourceLevel><LEA>{la_code}</LEA><SoftwareCode>Kinsight synth</SoftwareCode>"
-        f"<Release>1</Release><SerialNo>001</SerialNo><DateTime>{ye_text}T00:00:00</DateTime></Source></Header>\n"
-        "<Children>\n"
-    )
-    return head + "".join(ch.get_column("x").to_list()) + "</Children></Message>\n"

@@ -14,13 +14,14 @@ import polars as pl
 
 from kinsight.domain.years import year_range
 from kinsight.errors import UsageError
-from kinsight.synth.cin import build_cin_year, cin_xml, simulate_cin
+from kinsight.synth.cin import build_cin_year, simulate_cin
+from kinsight.synth.cinxml import write_cin_xml
 from kinsight.synth.config import in_force, load_calibration, load_names, load_year_codes
 from kinsight.synth.faults import FaultInjector
 from kinsight.synth.identities import household_addresses, people_frame
 from kinsight.synth.pool import simulate
 from kinsight.synth.ssda903 import build_year as build_903_year
-from kinsight.synth.ssda903 import child_ids, derive, make_upns, sex_codes
+from kinsight.synth.ssda903 import child_id_column, derive, pool_upns, sex_codes, upn_column
 
 DATASETS = ("ssda903", "cin_census")
 # A real LA code (Bristol's): UPNs carry it in characters 2-4 and the DfE rules (CIN 1530) accept only
@@ -102,11 +103,17 @@ def generate_files(
     cd = simulate_cin(cal, pool, children, seed) if "cin_census" in datasets else None
     n_extra = cd.extra_dob.size if cd is not None else 0
     all_numbers = np.arange(ch.dob.size + n_extra, dtype=np.int64)
-    ids = child_ids(all_numbers)
+    # Identifiers as one text column, built once: each year's tables gather from it.
+    id_column = child_id_column(all_numbers)
     household = np.concatenate([ch.household, n_house + np.arange(n_extra)])
     address, postcode, surname = household_addresses(names, rng_id, n_house + n_extra)
-    home_post = postcode[household]
-    derived = derive(cal, pool, la_code, home_post[: ch.dob.size], seed)
+    home_post = np.asarray(postcode.gather(ch.household).to_numpy(), dtype=object)
+    if "ssda903" in datasets:
+        derived = derive(cal, pool, la_code, home_post, seed)
+        pool_upn, pool_upn_unknown = derived.upn, derived.upn_unknown
+    else:
+        derived = None
+        pool_upn, pool_upn_unknown = pool_upns(cal, pool, la_code, seed)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = Summary(str(out_dir), years, seed, 0, list(datasets))
@@ -116,14 +123,19 @@ def generate_files(
     dob = np.concatenate([ch.dob, cd.extra_dob]) if cd is not None else ch.dob
     male = np.concatenate([ch.male, cd.extra_male]) if cd is not None else ch.male
     ethnic = np.concatenate([ch.ethnic, cd.extra_ethnic]) if cd is not None else ch.ethnic
-    upn = np.concatenate([derived.upn, make_upns(all_numbers[ch.dob.size :], la_code)])
-    upn_unknown = np.concatenate([derived.upn_unknown, np.full(n_extra, "", dtype=object)])
+    upn = pl.concat(
+        [
+            pl.Series("UPN", pool_upn.tolist(), dtype=pl.String),
+            upn_column(all_numbers[ch.dob.size :], la_code),
+        ]
+    )
+    upn_unknown = np.concatenate([pool_upn_unknown, np.full(n_extra, "", dtype=object)])
     for step, year in enumerate(years, start=1):
         if progress:
             progress(year, step - 1, total_steps)
         n_children_year = n_episodes = n_cin = files = 0
         if "ssda903" in datasets:
-            tables = build_903_year(cal, codes, pool, derived, year, ids, la_code, seed)
+            tables = build_903_year(cal, codes, pool, derived, year, id_column, la_code, seed)
             here = sex_codes(codes, year)
             other = ("M", "F") if here == ("1", "2") else ("1", "2")
             clean = tables
@@ -137,13 +149,18 @@ def generate_files(
             n_children_year = tables["episodes"].get_column("CHILD").n_unique()
             n_episodes = tables["episodes"].height
         if cd is not None:
-            cy = build_cin_year(codes, cd, year, ids, dob, male, ethnic, upn, upn_unknown)
-            id_by_ordinal = dict(
-                zip(
-                    cy.children.get_column("_child").to_list(),
-                    cy.children.get_column("LAchildID").to_list(),
-                    strict=True,
+            cy = build_cin_year(codes, cd, year, id_column, dob, male, ethnic, upn, upn_unknown)
+            # The ordinal -> identifier map is only read when faults are injected (it is large).
+            id_by_ordinal = (
+                dict(
+                    zip(
+                        cy.children.get_column("_child").to_list(),
+                        cy.children.get_column("LAchildID").to_list(),
+                        strict=True,
+                    )
                 )
+                if faults > 0
+                else {}
             )
             details = injector.apply_cin(year, cy.details, id_by_ordinal)
             cy = type(cy)(
@@ -151,8 +168,7 @@ def generate_files(
             )
             element = in_force(codes.cin_sex_element, year)[0].code
             path = out_dir / "cin_census" / year / "cin_census.xml"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(cin_xml(cy, year, la_code, element), encoding="utf-8")
+            write_cin_xml(cy, year, la_code, element, path)
             summary.files.append(str(path.relative_to(out_dir)))
             files += 1
             n_cin = cy.children.height
@@ -161,7 +177,7 @@ def generate_files(
             progress(year, step, total_steps)
 
     mother = np.concatenate([ch.mother, np.full(n_extra, -1, dtype=np.int64)])
-    people = people_frame(names, rng_id, ids, dob, male, household, mother, address, postcode, surname)
+    people = people_frame(names, rng_id, id_column, dob, male, household, mother, address, postcode, surname)
     path = out_dir / "identities" / "people.csv"
     _write_csv(people, path)
     summary.files.append(str(path.relative_to(out_dir)))

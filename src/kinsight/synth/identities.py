@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from kinsight.synth.config import Names
-from kinsight.synth.dates import text_series, to_text
+from kinsight.synth.dates import to_text
 
 PEOPLE_COLUMNS = [
     "CHILD",
@@ -28,63 +28,93 @@ PEOPLE_COLUMNS = [
 
 def household_addresses(
     names: Names, rng: np.random.Generator, n: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(street address, postcode, surname) for ``n`` households."""
-    first = np.array(names.street_first, dtype=object)[rng.integers(0, len(names.street_first), n)]
-    second = np.array(names.street_second, dtype=object)[rng.integers(0, len(names.street_second), n)]
-    kind = np.array(names.street_kinds, dtype=object)[rng.integers(0, len(names.street_kinds), n)]
-    number = rng.integers(1, 180, n).astype(str).astype(object)
-    street = first + np.where(second == "", "", " " + second) + " " + kind
-    address = number + " " + street + ", " + names.town
-    letters = np.array(list("ABDEFGHJLNPQRSTUWXYZ"))
-    postcode = (
-        names.postcode_area
-        + rng.integers(1, 20, n).astype(str).astype(object)
+) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """(street address, postcode, surname) for ``n`` households, as text columns.
+
+    Draws happen in a fixed order (street parts, house number, postcode parts, surname).  Every street
+    name and every postcode that can occur is written once into a small table, and households pick
+    theirs by number: at national size there are millions of households, and building each part as a
+    column of text first cost gigabytes.
+    """
+    first = rng.integers(0, len(names.street_first), n)
+    second = rng.integers(0, len(names.street_second), n)
+    kind = rng.integers(0, len(names.street_kinds), n)
+    house = rng.integers(1, 180, n)
+    letters = list("ABDEFGHJLNPQRSTUWXYZ")
+    district, sector = rng.integers(1, 20, n), rng.integers(0, 10, n)
+    letter1, letter2 = rng.integers(0, 20, n), rng.integers(0, 20, n)
+    surname = pl.Series(names.surnames, dtype=pl.String).gather(rng.integers(0, len(names.surnames), n))
+
+    streets = [
+        f"{a}{' ' + b if b else ''} {k}"
+        for a in names.street_first
+        for b in names.street_second
+        for k in names.street_kinds
+    ]
+    street_no = (first * len(names.street_second) + second) * len(names.street_kinds) + kind
+    address = (
+        pl.Series(house).cast(pl.String)
         + " "
-        + rng.integers(0, 10, n).astype(str).astype(object)
-        + letters[rng.integers(0, 20, n)].astype(object)
-        + letters[rng.integers(0, 20, n)].astype(object)
+        + pl.Series(streets, dtype=pl.String).gather(street_no)
+        + f", {names.town}"
     )
-    surname = np.array(names.surnames, dtype=object)[rng.integers(0, len(names.surnames), n)]
+    postcodes = [
+        f"{names.postcode_area}{d} {s}{x}{y}"
+        for d in range(1, 20)
+        for s in range(10)
+        for x in letters
+        for y in letters
+    ]
+    postcode_no = (((district - 1) * 10 + sector) * 20 + letter1) * 20 + letter2
+    postcode = pl.Series(postcodes, dtype=pl.String).gather(postcode_no)
     return address, postcode, surname
 
 
 def people_frame(
     names: Names,
     rng: np.random.Generator,
-    ids: np.ndarray,
+    ids: pl.Series,
     dob: np.ndarray,
     male: np.ndarray,
     household: np.ndarray,
     mother: np.ndarray,
-    address: np.ndarray,
-    postcode: np.ndarray,
-    surname: np.ndarray,
+    address: pl.Series,
+    postcode: pl.Series,
+    surname: pl.Series,
 ) -> pl.DataFrame:
-    """One row per child; ``household`` indexes the address arrays, ``mother`` is an ordinal or -1."""
-    n = ids.size
-    boys = np.array(names.forenames_male, dtype=object)[rng.integers(0, len(names.forenames_male), n)]
-    girls = np.array(names.forenames_female, dtype=object)[rng.integers(0, len(names.forenames_female), n)]
+    """One row per child, in identifier order (``ids`` is already sorted: zero-padded ordinals);
+    ``household`` indexes the address columns, ``mother`` is an ordinal or -1."""
+    n = len(ids)
+    boys = pl.Series(names.forenames_male, dtype=pl.String).gather(
+        rng.integers(0, len(names.forenames_male), n)
+    )
+    girls = pl.Series(names.forenames_female, dtype=pl.String).gather(
+        rng.integers(0, len(names.forenames_female), n)
+    )
     sizes = np.bincount(household, minlength=int(household.max()) + 1 if n else 0)
-    last = surname[household].copy()
     has_mother = mother >= 0
     siblings = sizes[household] > 1
     # A baby on its own takes its mother's surname; siblings keep their shared one.
-    takes = has_mother & ~siblings
-    last[takes] = last[mother[takes]]
+    takes = np.flatnonzero(has_mother & ~siblings)
+    last = surname.gather(household)
+    last = last.scatter(takes, last.gather(mother[takes]))
+    house = pl.Series(np.asarray(household, dtype=np.int64)).cast(pl.String)
+    forename = pl.select(
+        pl.when(pl.Series(np.asarray(male, dtype=bool))).then(boys).otherwise(girls)
+    ).to_series()
     frame = pl.DataFrame(
-        {
-            "CHILD": text_series(ids),
-            "FORENAME": text_series(np.where(male, boys, girls)),
-            "SURNAME": text_series(last),
-            "DOB": to_text(dob),
-            "ADDRESS": text_series(address[household]),
-            "POSTCODE": text_series(postcode[household]),
-            "MOTHER_CHILD": text_series(np.where(has_mother, ids[np.maximum(mother, 0)], None)),
-            "SIBLING_GROUP": text_series(
-                np.where(siblings, np.char.add("SG", household.astype(str)).astype(object), None)
-            ),
-            "HOUSEHOLD": text_series(np.char.add("HH", household.astype(str)).astype(object)),
-        }
+        [
+            ids.alias("CHILD"),
+            forename.alias("FORENAME"),
+            last.alias("SURNAME"),
+            to_text(dob).alias("DOB"),
+            address.gather(household).alias("ADDRESS"),
+            postcode.gather(household).alias("POSTCODE"),
+            ids.gather(np.maximum(mother, 0))
+            .scatter(np.flatnonzero(~has_mother), None)
+            .alias("MOTHER_CHILD"),
+            ("SG" + house).scatter(np.flatnonzero(~siblings), None).alias("SIBLING_GROUP"),
+            ("HH" + house).alias("HOUSEHOLD"),
+        ]
     )
-    return frame.select(PEOPLE_COLUMNS).sort("CHILD", maintain_order=True)
+    return frame.select(PEOPLE_COLUMNS)

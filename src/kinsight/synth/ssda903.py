@@ -88,9 +88,11 @@ def padded(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     return (prefix + series).to_numpy().astype(object)
 
 
-def child_ids(numbers: np.ndarray) -> np.ndarray:
-    """The LA child identifier: alphanumeric, at most 20 characters, the same in every return."""
-    return padded("KS", numbers, 7)
+def child_id_column(numbers: np.ndarray) -> pl.Series:
+    """The LA child identifiers (alphanumeric, at most 20 characters, the same in every return) as a
+    text column: no Python string per child, as at national size there are millions of them."""
+    series = pl.Series("CHILD", np.asarray(numbers, dtype=np.int64)).cast(pl.String).str.zfill(7)
+    return ("KS" + series).alias("CHILD")
 
 
 def upn_check_letter(body: np.ndarray) -> np.ndarray:
@@ -107,15 +109,22 @@ def make_upns(numbers: np.ndarray, la_code: str) -> np.ndarray:
     """UPNs: check letter, the LA code, then a nine-digit serial derived from the child number."""
     if numbers.size == 0:
         return np.zeros(0, dtype=object)
+    return upn_column(numbers, la_code).to_numpy().astype(object)
+
+
+def upn_column(numbers: np.ndarray, la_code: str) -> pl.Series:
+    """``make_upns`` as a text column."""
+    if numbers.size == 0:
+        return pl.Series("UPN", [], dtype=pl.String)
     serial = (numbers.astype(np.int64) * 7919 + 104729) % 10**9
     # Weighted digit sum computed arithmetically: weights 2-4 for the LA code, 5-13 for the serial.
     la_total = sum(int(ch) * w for ch, w in zip(la_code, range(2, 5), strict=True))
     total = np.full(serial.size, la_total, dtype=np.int64)
     for k in range(9):
         total += (serial // 10 ** (8 - k) % 10) * (5 + k)
-    letters = pl.Series(_UPN_LETTERS[total % 23].tolist(), dtype=pl.String)
+    letters = pl.Series(_UPN_LETTERS.tolist(), dtype=pl.String).gather(total % 23)
     body = pl.Series(serial).cast(pl.String).str.zfill(9)
-    return (letters + la_code + body).to_numpy().astype(object)
+    return (letters + la_code + body).alias("UPN")
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,7 @@ class Derived:
     upn: np.ndarray
     upn_unknown: np.ndarray
     home_post: np.ndarray
+    oc3_leavers: np.ndarray
 
 
 def derive(cal: Calibration, pool: Pool, la_code: str, home_post: np.ndarray, seed: int) -> Derived:
@@ -244,10 +254,7 @@ def derive(cal: Calibration, pool: Pool, la_code: str, home_post: np.ndarray, se
     pl_post[clash] = random_postcodes(r_ep, int(clash.sum()))
     pl_post, urn, provider = _carry_placement(ep, groups, pl_post, urn, provider)
 
-    upn = make_upns(ch.number, la_code)
-    unknown = r_upn.random(ch.dob.size) > cal.upn.known_share_school_age
-    upn_unknown = np.where(unknown, choice(r_upn, {"UN5": 0.6, "UN3": 0.4}, ch.dob.size), "").astype(object)
-    upn_unknown[ch.uasc] = cal.upn.uasc_unknown_code
+    upn, upn_unknown = _upns(cal, pool, la_code, r_upn)
     return Derived(
         rv_child,
         rv_date,
@@ -267,7 +274,29 @@ def derive(cal: Calibration, pool: Pool, la_code: str, home_post: np.ndarray, se
         upn,
         upn_unknown,
         home_post,
+        former_relevant(pool),
     )
+
+
+def _upn_stream(seed: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 903]).spawn(5)[4]))
+
+
+def pool_upns(cal: Calibration, pool: Pool, la_code: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pool children's UPNs and UPN-unknown reasons, exactly as ``derive`` makes them: for a run
+    that writes only the CIN census, which needs these and none of the rest."""
+    return _upns(cal, pool, la_code, _upn_stream(seed))
+
+
+def _upns(
+    cal: Calibration, pool: Pool, la_code: str, r_upn: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    ch = pool.children
+    upn = make_upns(ch.number, la_code)
+    unknown = r_upn.random(ch.dob.size) > cal.upn.known_share_school_age
+    upn_unknown = np.where(unknown, choice(r_upn, {"UN5": 0.6, "UN3": 0.4}, ch.dob.size), "").astype(object)
+    upn_unknown[ch.uasc] = cal.upn.uasc_unknown_code
+    return upn, upn_unknown
 
 
 def _carry_placement(
@@ -314,15 +343,24 @@ def random_postcodes(rng: np.random.Generator, size: int, area: str = "ZZ") -> n
     return text.to_numpy().astype(object)
 
 
-def _frame(table: str, data: dict[str, object], order: list[str]) -> pl.DataFrame:
-    df = pl.DataFrame({c: _series(c, data[c]) for c in COLUMNS[table]})
-    return df.sort(order, maintain_order=True) if df.height else df
+def _frame(table: str, data: dict[str, object], ids: pl.Series) -> pl.DataFrame:
+    """The table's columns in DfE order, rows ordered by child (stable, so dates stay in order).
+
+    ``data["CHILD"]`` holds child ordinals: identifiers are zero-padded numbers, so ordering by ordinal
+    is ordering by identifier, done once with numpy instead of a text sort in polars.
+    """
+    child = np.asarray(data["CHILD"], dtype=np.int64)
+    order = np.argsort(child, kind="stable")
+    columns = [ids.gather(child[order]).alias("CHILD")]
+    columns += [_series(c, data[c], order) for c in COLUMNS[table][1:]]
+    return pl.DataFrame(columns)
 
 
-def _series(name: str, values: object) -> pl.Series:
+def _series(name: str, values: object, order: np.ndarray) -> pl.Series:
     if isinstance(values, pl.Series):
-        return values.alias(name).cast(pl.String)
-    if isinstance(values, np.ndarray) and values.dtype.kind in "OU":
+        return values.gather(order).alias(name).cast(pl.String)
+    values = np.asarray(values)[order]
+    if values.dtype.kind in "OU":
         # polars builds a string column from a Python list far faster than from a numpy text array.
         values = values.tolist()
     return pl.Series(name, values, dtype=pl.String)
@@ -344,7 +382,7 @@ def build_year(
     pool: Pool,
     d: Derived,
     year: str,
-    ids: np.ndarray,
+    ids: pl.Series | np.ndarray,
     la_code: str,
     seed: int,
 ) -> dict[str, pl.DataFrame]:
@@ -352,7 +390,10 @@ def build_year(
     rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, 9030, int(year[:4])])))
     ys, ye = day_number(year_start(year)), day_number(year_end(year))
     ch, per, ep = pool.children, pool.periods, pool.episodes
-    dob_txt = np.asarray(to_text(ch.dob).to_numpy(), dtype=object)
+    # Identifiers and dates of birth as text columns once; tables pick rows by child ordinal.
+    if not isinstance(ids, pl.Series):
+        ids = pl.Series(np.asarray(ids, dtype=object).tolist(), dtype=pl.String)
+    dob_txt = to_text(ch.dob)
 
     # An episode ending on 1 April belongs to the new year, except one closed only to re-record a code
     # that stops being valid that day (its successor, RNE T, carries the placement on).
@@ -363,7 +404,7 @@ def build_year(
     episodes = _frame(
         "episodes",
         {
-            "CHILD": ids[e_child],
+            "CHILD": e_child,
             "DECOM": to_text(ep.start[e_idx]),
             "RNE": ep.rne[e_idx],
             "LS": ep.ls[e_idx],
@@ -377,13 +418,13 @@ def build_year(
             "PL_POST": d.ep_pl_post[e_idx],
             "URN": _txt(d.ep_urn[e_idx]),
         },
-        ["CHILD"],
+        ids,
     )
     looked_after = np.zeros(ch.dob.size, bool)
     looked_after[e_child] = True
 
     # OC3: former relevant children whose 17th-21st birthday falls in the year, not in care then.
-    oc3_rows = _oc3(cal, rng, pool, ys, ye, seed)
+    oc3_rows = _oc3(cal, rng, pool, d.oc3_leavers, ys, ye, seed)
     in_header = looked_after.copy()
     in_header[oc3_rows[0]] = True
     h_idx = np.flatnonzero(in_header)
@@ -405,7 +446,7 @@ def build_year(
     header = _frame(
         "header",
         {
-            "CHILD": ids[h_idx],
+            "CHILD": h_idx,
             "SEX": np.where(ch.male[h_idx], male_code, female_code),
             "DOB": dob_txt[h_idx],
             "ETHNIC": ch.ethnic[h_idx],
@@ -413,31 +454,31 @@ def build_year(
             "MOTHER": mother,
             "MC_DOB": to_text(np.where(is_mother, first_baby[h_idx], NO_DATE)),
         },
-        ["CHILD"],
+        ids,
     )
 
     r = np.flatnonzero((d.rv_date >= ys) & (d.rv_date <= ye))
     reviews = _frame(
         "reviews",
         {
-            "CHILD": ids[d.rv_child[r]],
+            "CHILD": d.rv_child[r],
             "DOB": dob_txt[d.rv_child[r]],
             "REVIEW": to_text(d.rv_date[r]),
             "REVIEW_CODE": d.rv_code[r],
         },
-        ["CHILD"],
+        ids,
     )
     m = np.flatnonzero((d.ms_start <= ye) & (d.ms_end >= ys))
     missing = _frame(
         "missing",
         {
-            "CHILD": ids[d.ms_child[m]],
+            "CHILD": d.ms_child[m],
             "DOB": dob_txt[d.ms_child[m]],
             "MISSING": d.ms_kind[m],
             "MIS_START": to_text(d.ms_start[m]),
             "MIS_END": to_text(np.where(d.ms_end[m] <= ye, d.ms_end[m], NO_DATE)),
         },
-        ["CHILD"],
+        ids,
     )
     # UASC children looked after in the year (rule 1014 forbids a UASC row for other care leavers).
     u_idx = np.flatnonzero(looked_after & ch.uasc)
@@ -445,12 +486,12 @@ def build_year(
     uasc = _frame(
         "uasc",
         {
-            "CHILD": ids[u_idx],
+            "CHILD": u_idx,
             "SEX": np.where(ch.male[u_idx], male_code, female_code),
             "DOB": dob_txt[u_idx],
             "DUC": to_text(np.where(eighteenth <= ye, eighteenth, NO_DATE)),
         },
-        ["CHILD"],
+        ids,
     )
     tables = {
         "header": header,
@@ -469,14 +510,14 @@ def build_year(
         tables["swepisodes"] = _frame(
             "swepisodes",
             {
-                "CHILD": ids[d.sw_child[s]],
+                "CHILD": d.sw_child[s],
                 "DOB": dob_txt[d.sw_child[s]],
                 "SW_ID": d.sw_id[s],
                 "SW_DECOM": to_text(np.maximum(d.sw_start[s], ys)),
                 "SW_DEC": to_text(np.where(d.sw_end[s] <= ye, d.sw_end[s], NO_DATE)),
                 "SW_REASON": d.sw_reason[s],
             },
-            ["CHILD"],
+            ids,
         )
     return tables
 
@@ -514,7 +555,7 @@ def _oc2(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
     return _frame(
         "oc2",
         {
-            "CHILD": ids[kids],
+            "CHILD": kids,
             "DOB": dob_txt[kids],
             "SDQ_SCORE": score,
             "SDQ_REASON": reason,
@@ -528,28 +569,35 @@ def _oc2(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
             "INTERVENTION_RECEIVED": received,
             "INTERVENTION_OFFERED": offered,
         },
-        ["CHILD"],
+        ids,
     )
 
 
 _NOT_CARE_LEAVER = {"E11", "E12", "E2", "E3", "E15", "E16"}
 
 
+def former_relevant(pool: Pool) -> np.ndarray:
+    """Periods after which the child is a former relevant child (owed OC3 rows): looked after 13 weeks
+    from 14, leaving at 16 or over for a reason that keeps care leaver status, and the child's latest
+    period (a later period supersedes an earlier one).  The same every year, so worked out once."""
+    per, ch = pool.periods, pool.children
+    dob = ch.dob[per.child]
+    fourteenth = add_years(dob, 14)
+    sixteenth = add_years(dob, 16)
+    eligible = (per.end >= sixteenth) & (per.end - np.maximum(per.start, fourteenth) >= 91)
+    eligible &= ~is_in(per.rec, _NOT_CARE_LEAVER)
+    eligible &= np.r_[per.child[1:] != per.child[:-1], True]
+    return eligible
+
+
 def _oc3(
-    cal, rng, pool: Pool, ys: int, ye: int, seed: int
+    cal, rng, pool: Pool, leavers: np.ndarray, ys: int, ye: int, seed: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Children owed an OC3 row this year, with the birthday age and their in-touch/activity/accommodation."""
     per, ch = pool.periods, pool.children
     left_at = per.end
     dob = ch.dob[per.child]
-    fourteenth = add_years(dob, 14)
-    sixteenth = add_years(dob, 16)
-    eligible = (left_at >= sixteenth) & (left_at - np.maximum(per.start, fourteenth) >= 91)
-    eligible &= ~is_in(per.rec, _NOT_CARE_LEAVER) & (left_at <= ye)
-    # The latest period of each child decides (a later period supersedes an earlier one).
-    latest = np.r_[per.child[1:] != per.child[:-1], True]
-    eligible &= latest
-    idx = np.flatnonzero(eligible)
+    idx = np.flatnonzero(leavers & (left_at <= ye))
     kids, left, kdob = per.child[idx], left_at[idx], dob[idx]
     out_child, out_age = [], []
     for age in (17, 18, 19, 20, 21):
@@ -585,8 +633,8 @@ def _oc3_frame(ids, dob_txt, rows) -> pl.DataFrame:
     kids, touch, activ, accom = rows
     return _frame(
         "oc3",
-        {"CHILD": ids[kids], "DOB": dob_txt[kids], "IN_TOUCH": touch, "ACTIV": activ, "ACCOM": accom},
-        ["CHILD"],
+        {"CHILD": kids, "DOB": dob_txt[kids], "IN_TOUCH": touch, "ACTIV": activ, "ACCOM": accom},
+        ids,
     )
 
 
@@ -606,7 +654,7 @@ def _ad1(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
     return _frame(
         "ad1",
         {
-            "CHILD": ids[per.child[idx]],
+            "CHILD": per.child[idx],
             "DOB": dob_txt[per.child[idx]],
             "DATE_INT": to_text(per.decision[idx]),
             "DATE_MATCH": to_text(per.match[idx]),
@@ -615,7 +663,7 @@ def _ad1(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int) -> pl.DataFrame:
             "SEX_ADOPTR": sex,
             "LS_ADOPTR": ls,
         },
-        ["CHILD"],
+        ids,
     )
 
 
@@ -632,13 +680,13 @@ def _placed(pool: Pool, ids, dob_txt, ys: int, ye: int, rng) -> pl.DataFrame:
     return _frame(
         "placedadoption",
         {
-            "CHILD": ids[per.child[idx]],
+            "CHILD": per.child[idx],
             "DOB": dob_txt[per.child[idx]],
             "DATE_PLACED": to_text(per.decision[idx]),
             "DATE_PLACED_CEASED": to_text(np.where(ceased_now, ceased, NO_DATE)),
             "REASON_PLACED_CEASED": reason,
         },
-        ["CHILD"],
+        ids,
     )
 
 
@@ -658,11 +706,11 @@ def _prevperm(cal, rng, pool: Pool, ids, dob_txt, ys: int, ye: int, la_code: str
     return _frame(
         "prevperm",
         {
-            "CHILD": ids[per.child[idx]],
+            "CHILD": per.child[idx],
             "DOB": dob_txt[per.child[idx]],
             "PREV_PERM": code,
             "LA_PERM": np.where(has_order, la, None),
             "DATE_PERM": to_text(np.where(has_order, when, NO_DATE)),
         },
-        ["CHILD"],
+        ids,
     )

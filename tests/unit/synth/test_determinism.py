@@ -31,3 +31,13 @@ def test_different_seed_different_files(tmp_path: Path) -> None:
     assert a.keys() == b.keys()
     assert a["ssda903/2024-25/episodes.csv"] != b["ssda903/2024-25/episodes.csv"]
     assert a["cin_census/2024-25/cin_census.xml"] != b["cin_census/2024-25/cin_census.xml"]
+
+
+def test_cin_only_run_writes_the_same_cin_and_identities(tmp_path: Path) -> None:
+    # A CIN-only run skips the SSDA903 derivations but must draw the same UPNs and identities.
+    generate(tmp_path / "both", children=150, years="2024-2025", seed=5)
+    generate(tmp_path / "cin", children=150, years="2024-2025", seed=5, datasets=("cin_census",))
+    both, cin = _digests(tmp_path / "both"), _digests(tmp_path / "cin")
+    shared = {k for k in cin if k.startswith(("cin_census/", "identities/"))}
+    assert len(shared) == 3
+    assert {k: cin[k] for k in shared} == {k: both[k] for k in shared}
