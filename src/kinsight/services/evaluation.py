@@ -22,15 +22,12 @@ from kinsight.evaluation.characteristics import attach
 from kinsight.evaluation.demo import demo_config, feature_matrix, placements, scores, split_by_time, train
 from kinsight.evaluation.evaluate import EvaluationOptions, evaluate
 from kinsight.evaluation.explain import explain_rows
-from kinsight.evaluation.oversight import make_decision
 from kinsight.evaluation.plainwords import summary
 from kinsight.evaluation.report import write_report
 from kinsight.evaluation.verdict import Thresholds
 from kinsight.evaluation.verdict import verdict as _verdict
 from kinsight.settings import Settings
 from kinsight.storage.analytical import open_store
-from kinsight.storage.appdb import make_engine, make_sessionmaker
-from kinsight.storage.models_evaluation import EvalDecision, EvalModel
 
 
 def load_thresholds(path: Path) -> Thresholds:
@@ -323,57 +320,3 @@ def model_explain(
             for c, s, r in zip(test["CHILD"].to_list(), test["start"].to_list(), rows, strict=True)
         ],
     }
-
-
-# --- human oversight ----------------------------------------------------------------------------------
-
-
-def record_decision(
-    settings: Settings,
-    *,
-    user: str,
-    subject: str,
-    decision: str,
-    reasons: str,
-    model: str = "",
-    model_output: float | None = None,
-    model_output_shown: bool = False,
-) -> dict[str, Any]:
-    """Record a professional's decision; requires the person and their own reasons (never a score alone)."""
-    record = make_decision(
-        model=model,
-        subject=subject,
-        decision=decision,
-        decided_by=user,
-        reasons=reasons,
-        model_output=model_output,
-        model_output_shown=model_output_shown,
-    )
-    engine = make_engine(settings.app_database_url)
-    for table in (EvalModel.__table__, EvalDecision.__table__):
-        table.create(engine, checkfirst=True)
-    with make_sessionmaker(engine)() as session:
-        model_id = None
-        if model:
-            found = (
-                session.query(EvalModel).filter(EvalModel.name == model).order_by(EvalModel.id.desc()).first()
-            )
-            model_id = found.id if found else None
-        row = EvalDecision(
-            model_id=model_id,
-            subject=record.subject,
-            decision=record.decision.value,
-            decided_by=record.decided_by,
-            reasons=record.reasons,
-            model_output_shown=record.model_output_shown,
-            model_output=record.model_output,
-            decided_at=record.decided_at,
-        )
-        session.add(row)
-        session.commit()
-        return {
-            "id": row.id,
-            "decision": record.decision.value,
-            "decided_by": record.decided_by,
-            "decided_at": record.decided_at,
-        }

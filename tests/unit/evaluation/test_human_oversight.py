@@ -106,7 +106,7 @@ def test_decision_with_a_person_and_own_reasons_is_recorded_with_what_the_model_
 def test_recorded_decisions_are_stored_in_the_app_database(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from kinsight.services.evaluation import record_decision
+    from kinsight.services.shadow import record_decision
     from kinsight.settings import Settings
     from kinsight.storage.appdb import make_engine, make_sessionmaker
     from kinsight.storage.models_evaluation import EvalDecision
