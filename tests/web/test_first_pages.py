@@ -13,7 +13,7 @@ from kinsight.domain.roles import Role, load_matrix
 from kinsight.services import ingest
 from kinsight.settings import Settings
 from kinsight.web.pages.catalogue import table_summaries
-from kinsight.web.templating import govuk_date, govuk_datetime, year_spans
+from kinsight.web.templating import govuk_date, govuk_datetime, govuk_month, year_spans
 
 # ---- the date filters, against hand-worked examples --------------------------------------------
 
@@ -58,6 +58,14 @@ def test_govuk_datetime(value: object, expected: str) -> None:
 )
 def test_govuk_date(value: object, expected: str) -> None:
     assert govuk_date(value) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2028-03-01", "March 2028"), (date(2026, 12, 31), "December 2026"), (None, "never")],
+)
+def test_govuk_month(value: object, expected: str) -> None:
+    assert govuk_month(value) == expected  # type: ignore[arg-type]
 
 
 def test_year_spans_show_gaps() -> None:

@@ -32,6 +32,7 @@ def build_environment() -> Environment:
     env.filters["when"] = _when
     env.filters["govuk_datetime"] = govuk_datetime
     env.filters["govuk_date"] = govuk_date
+    env.filters["govuk_month"] = govuk_month
     env.filters["words"] = lambda value: str(value).replace("_", " ")
     env.globals["dataset_title"] = dataset_title
     env.globals["table_title"] = table_title
@@ -75,6 +76,12 @@ def govuk_date(value: datetime | date | str | None, empty: str = "never") -> str
     moment = _as_datetime(value)
     day = _uk_time(moment).date() if isinstance(moment, datetime) else moment
     return f"{day.day} {day:%B %Y}"
+
+
+def govuk_month(value: datetime | date | str | None, empty: str = "never") -> str:
+    """A month as GOV.UK writes it: "March 2028" (for monthly figures such as a forecast)."""
+    text = govuk_date(value, empty)
+    return text.split(" ", 1)[1] if text != empty and " " in text else text
 
 
 def govuk_datetime(value: datetime | date | str | None, empty: str = "never") -> str:
