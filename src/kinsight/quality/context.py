@@ -29,6 +29,7 @@ LAST_SUFFIX = "_last"
 RAW_SUFFIX = "_raw"
 LOOKUP_PREFIX = "lookup_"
 _DERIVED_FILE = Path(__file__).with_name("derived.yaml")
+_BANK_HOLIDAYS_FILE = Path(__file__).with_name("bank_holidays.yaml")
 _LINK = re.compile(r"\b(prev|next)_(\w+)", re.IGNORECASE)
 
 # Helper macros every rule may use.  They are small and named for what they mean to a data officer.
@@ -43,6 +44,23 @@ MACROS = (
     "CREATE OR REPLACE TEMP MACRO codeset(set_name) AS TABLE SELECT code FROM _codesets WHERE name ="
     " set_name",
 )
+
+# England's working days (weekdays that are not bank holidays) from 30 days before the collection year
+# to its end: the calendar of the DfE's "within N working days" rules.  A table macro binds its tables
+# when it is created, so this one is made after ``params`` and ``_bank_holidays``.
+WORKING_DAYS_MACRO = (
+    "CREATE OR REPLACE TEMP MACRO working_days() AS TABLE SELECT day FROM ("
+    " SELECT CAST(unnest(generate_series(CAST(collection_start AS TIMESTAMP) - INTERVAL 30 DAY,"
+    " CAST(collection_end AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS day FROM params)"
+    " WHERE isodow(day) < 6 AND day NOT IN (SELECT day FROM _bank_holidays)"
+)
+
+
+@functools.cache
+def bank_holidays() -> tuple[str, ...]:
+    """England's bank holidays as ISO dates (read once from ``bank_holidays.yaml``)."""
+    data = yaml.safe_load(_BANK_HOLIDAYS_FILE.read_text(encoding="utf-8")) or {}
+    return tuple(str(day) for day in data.get("bank_holidays", []))
 
 
 @dataclass(frozen=True)
@@ -207,6 +225,7 @@ class YearContext:
         self.present = set(self.present)
         con = self.con
         create_from_columns(con, "_codesets", codeset_columns(self.codesets))
+        create_from_columns(con, "_bank_holidays", {"day": ("DATE", list(bank_holidays()))})
         for statement in MACROS:
             con.execute(statement)
         con.execute(
@@ -214,6 +233,7 @@ class YearContext:
             " ?::DATE AS collection_end, ?::VARCHAR AS last_year",
             [self.year, year_start(self.year), year_end(self.year), self.last_year],
         )
+        con.execute(WORKING_DAYS_MACRO)
         for name, data in self.lookups.items():
             if name not in self.present:
                 create_from_columns(
