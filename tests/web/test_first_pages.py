@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from kinsight.domain.roles import Role, load_matrix
+from kinsight.domain.years import year_spans
 from kinsight.services import ingest
 from kinsight.settings import Settings
 from kinsight.web.pages.catalogue import table_summaries
-from kinsight.web.templating import govuk_date, govuk_datetime, govuk_month, year_spans
+from kinsight.web.templating import govuk_date, govuk_datetime, govuk_month
 
 # ---- the date filters, against hand-worked examples --------------------------------------------
 

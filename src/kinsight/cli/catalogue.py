@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
-from kinsight.domain.years import format_year, parse_year
+from kinsight.domain.years import parse_year, year_spans
 from kinsight.services import catalogue as service
 from kinsight.services import specs as specs_service
 
@@ -42,19 +42,6 @@ class _TableLine:
     total_rows: int
     most_blank: str
     last_loaded: str | None
-
-
-def _year_spans(years: tuple[str, ...]) -> str:
-    """Collection years as runs ("2016-17 to 2025-26"), so a gap in what is held shows."""
-    runs: list[list[int]] = []
-    for start in sorted({parse_year(y) for y in years}):
-        if runs and start == runs[-1][-1] + 1:
-            runs[-1].append(start)
-        else:
-            runs.append([start])
-    return ", ".join(
-        format_year(r[0]) if len(r) == 1 else f"{format_year(r[0])} to {format_year(r[-1])}" for r in runs
-    )
 
 
 def _worst(fields: list[dict[str, Any]]) -> str:
@@ -124,7 +111,7 @@ def _print_grouped(rows: list[dict[str, Any]]) -> None:
         [
             (
                 line.table,
-                _year_spans(line.years),
+                year_spans(line.years),
                 f"{line.latest_rows:,}",
                 f"{line.total_rows:,}",
                 (line.last_loaded or "-")[:10],

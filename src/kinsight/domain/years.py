@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from kinsight.errors import UsageError
@@ -59,3 +60,20 @@ def year_range(spec: str) -> list[str]:
     if b < a:
         raise UsageError(f"'{spec}' ends before it starts")
     return [format_year(y) for y in range(a, b + 1)]
+
+
+def year_spans(years: Iterable[str]) -> str:
+    """Collection years as runs: "2016-17 to 2025-26", or "2016-17 to 2018-19, 2020-21" where one is missing.
+
+    Catalogues show years this way so that a gap in what is held is visible at a glance.
+    """
+    runs: list[list[int]] = []
+    for start in sorted({parse_year(year) for year in years}):
+        if runs and start == runs[-1][-1] + 1:
+            runs[-1].append(start)
+        else:
+            runs.append([start])
+    return ", ".join(
+        format_year(run[0]) if len(run) == 1 else f"{format_year(run[0])} to {format_year(run[-1])}"
+        for run in runs
+    )

@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, selec
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from kinsight.domain.years import format_year, parse_year
+from kinsight.domain.years import year_spans
 from kinsight.errors import KinsightError
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -119,21 +119,6 @@ def table_title(dataset: str, table: str) -> str:
     except KinsightError:
         return table
     return spec.dfe_name if spec is not None else table
-
-
-def year_spans(years: tuple[str, ...] | list[str]) -> str:
-    """Collection years as runs: "2016-17 to 2025-26", or "2016-17 to 2018-19, 2020-21" with a gap."""
-    starts = sorted({parse_year(y) for y in years})
-    runs: list[list[int]] = []
-    for start in starts:
-        if runs and start == runs[-1][-1] + 1:
-            runs[-1].append(start)
-        else:
-            runs.append([start])
-    return ", ".join(
-        format_year(run[0]) if len(run) == 1 else f"{format_year(run[0])} to {format_year(run[-1])}"
-        for run in runs
-    )
 
 
 def render(
