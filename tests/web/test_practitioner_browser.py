@@ -16,10 +16,11 @@ from datetime import datetime
 import pytest
 from test_browser import browser as browser  # noqa: F401  (the platform's browser fixture)
 from test_browser import check_accessibility, sign_in
-from test_practitioner_pages import PASSWORD, REASON, build_web_store
+from test_practitioner_pages import PASSWORD, REASON
 
 from kinsight.domain.audit import AuditAction
 from kinsight.settings import Settings
+from practitioner_store import build_store
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     accounts.prepare_database(settings)
     accounts.ensure_demo_accounts(settings)
     accounts.create_user(settings, "pat", role="practitioner", password=PASSWORD, surname="Okafor")
-    build_web_store(settings.store_path)
+    build_store(settings.store_path)
     # inside working hours, so only the rules under test raise flags
     saved = audit.now_utc
     audit.now_utc = lambda: datetime(2025, 6, 10, 11, 0, 0)  # type: ignore[assignment]
