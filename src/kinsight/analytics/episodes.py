@@ -3,7 +3,9 @@
 Each year's return repeats the episodes that were open on 1 April, so the same episode appears in
 several returns, open in the earlier ones and closed in a later one.  We keep one row per
 (CHILD, DECOM): the version from the latest collection year, which knows the most.  Child
-characteristics come from the latest header row for the child; UASC status from the UASC table.
+characteristics come from the latest header row for the child, except that a date of birth left
+blank there is taken from the latest return that gave one (a date of birth does not change, and
+without it the forecast cannot place the child in an age band); UASC status from the UASC table.
 
 ``end_eff`` is the day the child stopped being looked after under the episode, for counting: DEC
 when known, otherwise the day after the 31 March of the last return that held the episode (an open
@@ -60,8 +62,11 @@ def load_history(con: duckdb.DuckDBPyConnection) -> EpisodeHistory:
         header_join = f"""
         LEFT JOIN (
             SELECT CHILD, DOB, CAST(SEX AS VARCHAR) AS SEX, {column_or_null(hpresent, "ETHNIC")}
-            FROM (SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY collection_year DESC{horder}) AS rn
-                  FROM ssda903_header WHERE CHILD IS NOT NULL)
+            FROM (SELECT * REPLACE (first_value(DOB IGNORE NULLS) OVER latest AS DOB),
+                         row_number() OVER latest AS rn
+                  FROM ssda903_header WHERE CHILD IS NOT NULL
+                  WINDOW latest AS (PARTITION BY CHILD ORDER BY collection_year DESC{horder}
+                                    ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
             WHERE rn = 1
         ) h USING (CHILD)"""
         header_cols = "h.DOB, h.SEX, h.ETHNIC"

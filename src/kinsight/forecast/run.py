@@ -1,4 +1,9 @@
-"""One forecast run: fit, project, cost, scenarios, explanation and its backtest, as one plain result."""
+"""One forecast run: fit, project, cost, scenarios, explanation and its backtest, as one plain result.
+
+The starting population is the indicators' count of children looked after on the start day: both are
+built from the same deduplicated episode history with the same rule (see ``spells``), so the forecast
+page and the indicators page show one number for 31 March.
+"""
 
 from __future__ import annotations
 
@@ -110,7 +115,11 @@ def run_forecast(
     result: dict[str, Any] = {
         "start": request.start.isoformat(),
         "horizon_months": request.months,
+        # The indicators' "children looked after" on the start day (same episodes, same in-care rule).
         "start_population": int(start_counts.sum()),
+        # Of them, children with no date of birth in any return: placed in their placement group's
+        # most common age band (see ``Pieces.stock_on``).
+        "start_population_without_dob": pieces.undated_on(request.start),
         "level": request.level,
         "interval_method": base.interval_method,
         "months": _months(base, groups),
