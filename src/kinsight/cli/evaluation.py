@@ -313,23 +313,33 @@ Example:
 SHADOW_RUN_HELP = """Score the current data with a registered model and store the outputs, unseen.
 
 Without --predictions the demonstration model (kinsight model demo) scores each child's current placement
-in the store.  With --predictions FILE.csv the model's own stored predictions are used (one row per child:
---subject, --score, and optionally --outcome and --group columns).  Only counts are printed: the scores stay
-in the analytical store and are never shown to decision makers while the model is in shadow mode.
+in the store, keeping every protected characteristic found (sex, ethnicity, age_band ...) as a group
+column.  With --predictions FILE.csv the model's own stored predictions are used (one row per child:
+--subject, --score, and optionally --outcome and --group columns, comma-separated: --group SEX,ETHNIC).
+Only counts are printed: the scores stay in the analytical store and are never shown to decision makers
+while the model is in shadow mode.
 
 Example:
 
   kinsight model shadow-run placement-risk --home kinsight-home
+
+  kinsight model shadow-run risk --predictions preds.csv --subject CHILD --score p --group SEX,ETHNIC
 """
 
 SHADOW_REPORT_HELP = """Compare what a model would have said with the decisions professionals recorded
-(kinsight decision record --model NAME) and the outcomes that followed, overall and per group: agreement,
-which children with the outcome the model would have caught or missed, and who was right more often
-(McNemar's test).  Groups under --min-group-size children are withheld.
+(kinsight decision record --model NAME) and the outcomes that followed: agreement, which children with
+the outcome the model would have caught or missed, precision and recall of the model and of the
+professionals with bootstrap 95% intervals, and who was right more often (McNemar's test).
+
+--group SEX,ETHNIC (the same syntax as kinsight evaluate; columns kept by the shadow run, by default its
+first) reports each column's groups and, with several columns, each intersection ("F|WBRI"), with group
+sizes.  Groups under --min-group-size children keep their size and have everything else withheld.
+--html FILE / --pdf FILE write the report for the oversight group, led by a banner saying the outputs
+were never shown to decision makers.
 
 Example:
 
-  kinsight model shadow-report placement-risk --json
+  kinsight model shadow-report placement-risk --group sex,ethnicity --html shadow.html --json
 """
 
 DECISION_HELP = """Human oversight: record what a professional decided about a child, and why.
@@ -420,7 +430,9 @@ def _register_registry(model_app: typer.Typer) -> None:
         subject: Annotated[str, typer.Option("--subject", help="Child reference column.")] = "CHILD",
         score: Annotated[str, typer.Option("--score", help="Score column (probability 0-1).")] = "score",
         outcome: Annotated[str | None, typer.Option("--outcome", help="Outcome column, if known.")] = None,
-        group: Annotated[str | None, typer.Option("--group", help="Group column for the report.")] = None,
+        group: Annotated[
+            str | None, typer.Option("--group", help="Group column(s) to keep, comma-separated.")
+        ] = None,
         actor: Annotated[str, typer.Option("--as", help="Who runs it (recorded in the audit log).")] = "cli",
         home: HomeOption = None,
         as_json: JsonOption = False,
@@ -450,42 +462,91 @@ def _register_registry(model_app: typer.Typer) -> None:
     @handle_errors
     def shadow_report_command(
         name: Annotated[str, typer.Argument(help="Registered model name.")],
+        group: Annotated[
+            str | None, typer.Option("--group", help="Group column(s), comma-separated: SEX,ETHNIC.")
+        ] = None,
         min_group_size: Annotated[
             int, typer.Option("--min-group-size", help="Withhold groups below this n.")
         ] = 10,
+        resamples: Annotated[
+            int, typer.Option("--resamples", help="Bootstrap resamples (0 for none).")
+        ] = 1000,
+        seed: Annotated[int, typer.Option("--seed", help="Random seed for the bootstrap.")] = 0,
+        html: Annotated[Path | None, typer.Option("--html", help="Write the report as HTML here.")] = None,
+        pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the report as PDF here.")] = None,
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
-        from kinsight.services.shadow import shadow_report
+        from kinsight.services.shadow import shadow_report, write_report_files
 
-        result = shadow_report(settings_for(home), name, min_group_size=min_group_size)
+        result = shadow_report(
+            settings_for(home),
+            name,
+            groups=group,
+            min_group_size=min_group_size,
+            resamples=resamples,
+            seed=seed,
+        )
+        written = write_report_files(result, html=html, pdf=pdf)
+        if written:
+            result["files"] = written
         if as_json:
             print_json(result)
             return
-        console.print(
-            f"[bold]{result['model']} {result['version']}[/] ({result['mode']}), run {result['run']}"
+        _print_shadow_report(result)
+
+
+SHADOW_TABLE_COLUMNS = (
+    "group",
+    "children",
+    "agreement",
+    "had outcome",
+    "caught",
+    "missed",
+    "precision",
+    "recall",
+)
+
+
+def _shadow_group_table(title: str, blocks: dict[str, Any]) -> Table:
+    table = Table(title=title)
+    for column in SHADOW_TABLE_COLUMNS:
+        table.add_column(column)
+    for key, block in blocks.items():
+        if block["suppressed"]:
+            table.add_row(key, block["n_display"], "withheld", "-", "-", "-", "-", "-")
+            continue
+        o = block["outcomes"]
+        table.add_row(
+            key,
+            block["n_display"],
+            _pct(block["agreement"]),
+            str(o["happened"]),
+            str(o["model_would_have_caught"]),
+            str(o["model_would_have_missed"]),
+            _pct(block["model"]["precision"]),
+            _pct(block["model"]["recall"]),
         )
-        console.print(f"{result['scored']} scored, {result['compared']} with a decision and a known outcome.")
-        for line in result["plain_words"]:
-            console.print(line)
-        if result["by_group"]:
-            table = Table(title="By group")
-            for column in ("group", "children", "agreement", "caught", "missed"):
-                table.add_column(column)
-            for key, block in result["by_group"].items():
-                if block["suppressed"]:
-                    table.add_row(key, block["n_display"], "-", "-", "-")
-                    continue
-                o = block["outcomes"]
-                table.add_row(
-                    key,
-                    block["n_display"],
-                    _pct(block["agreement"]),
-                    str(o["model_would_have_caught"]),
-                    str(o["model_would_have_missed"]),
-                )
-            console.print(table)
-        console.print(f"[dim]{result['notice']}[/]")
+    return table
+
+
+def _print_shadow_report(result: dict[str, Any]) -> None:
+    console.print(Panel(result["notice"], title="Shadow running", border_style="blue"))
+    console.print(f"[bold]{result['model']} {result['version']}[/] ({result['mode']}), run {result['run']}")
+    console.print(f"{result['scored']} scored, {result['compared']} with a decision and a known outcome.")
+    for line in result["plain_words"]:
+        console.print(line)
+    columns = result.get("group_columns") or []
+    if result["by_group"]:
+        if len(columns) > 1:
+            for column, blocks in result["by_column"].items():
+                console.print(_shadow_group_table(f"By {column}", blocks))
+            console.print(_shadow_group_table(f"By {' x '.join(columns)}", result["by_group"]))
+        else:
+            console.print(_shadow_group_table(f"By {columns[0]}", result["by_group"]))
+        console.print("[dim]precision and recall: the model's, judged by the outcomes[/]")
+    for kind, path in (result.get("files") or {}).items():
+        console.print(f"Wrote the {kind.upper()} report: {path}")
 
 
 def _register_decision(app: typer.Typer) -> None:

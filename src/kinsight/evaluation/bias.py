@@ -249,6 +249,8 @@ def audit(
                 "source": shares.source,
                 "source_date": shares.source_date,
                 "status": shares.status,
+                "url": list(shares.url),
+                "note": shares.note,
             }
         rep[characteristic.value] = block
     return {

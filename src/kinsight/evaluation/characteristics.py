@@ -14,7 +14,14 @@ from pathlib import Path
 
 import polars as pl
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    NonNegativeInt,
+    PositiveFloat,
+    ValidationError,
+    model_validator,
+)
 
 from kinsight.errors import ConfigurationError
 
@@ -72,18 +79,87 @@ class ProtectedConfig(_Strict):
     missingness: MissingnessSettings
 
 
+class ReferenceStatus(StrEnum):
+    """How far a characteristic's reference shares can be trusted, so the audit can say so beside them."""
+
+    PUBLISHED = "published"  # quoted from the named source as published
+    DERIVED = "derived"  # computed from published counts by the derivation written in the file
+    APPROXIMATE = "approximate"  # not checked against a published table; replace before relying on it
+
+
+SHARE_TOLERANCE = 0.005  # hand-typed shares (whole percentages) must sum to 1 within this
+
+
 class ReferenceShares(_Strict):
+    """One characteristic's reference distribution.
+
+    Either ``shares`` is given directly (an authority's own file, or a source that only publishes
+    percentages), or ``counts`` are given as published and the shares are worked out from them, so the
+    two can never disagree.  When the source's categories are not the audit's groups (five-year age bands
+    against the DfE's bands), ``derivation`` says how much of each published count goes to each group.
+    """
+
     source: str
     source_date: str
-    status: str
-    shares: dict[str, float]
+    status: ReferenceStatus
+    url: list[str] = []
+    note: str | None = None
+    counts: dict[str, NonNegativeInt] | None = None
+    derivation: dict[str, dict[str, PositiveFloat]] | None = None
+    shares: dict[str, float] | None = None
+
+    def group_counts(self) -> dict[str, float] | None:
+        """Counts per audit group: the published counts, or their weighted sums under ``derivation``."""
+        if self.counts is None:
+            return None
+        if self.derivation is None:
+            return {group: float(n) for group, n in self.counts.items()}
+        return {
+            group: sum(weight * self.counts[band] for band, weight in parts.items())
+            for group, parts in self.derivation.items()
+        }
 
     @model_validator(mode="after")
-    def _sums_to_one(self) -> ReferenceShares:
-        total = sum(self.shares.values())
-        if abs(total - 1.0) > 0.005:
-            raise ValueError(f"shares sum to {total:.3f}, not 1")
+    def _resolve_shares(self) -> ReferenceShares:
+        if self.counts is None:
+            if self.derivation is not None:
+                raise ValueError("a derivation needs the published counts it works from")
+            if not self.shares:
+                raise ValueError("give either counts (shares are worked out from them) or shares")
+            total = sum(self.shares.values())
+            if abs(total - 1.0) > SHARE_TOLERANCE:
+                raise ValueError(f"shares sum to {total:.3f}, not 1")
+            return self
+        if self.derivation is not None:
+            self._check_derivation(self.counts, self.derivation)
+        grouped = self.group_counts() or {}
+        total = sum(grouped.values())
+        if total <= 0:
+            raise ValueError("counts add up to nothing")
+        worked_out = {group: n / total for group, n in grouped.items()}
+        if self.shares is not None:
+            differ = sorted(
+                g
+                for g in set(worked_out) | set(self.shares)
+                if abs(worked_out.get(g, -1.0) - self.shares.get(g, -1.0)) > 1e-6
+            )
+            if differ:
+                raise ValueError(f"shares disagree with the counts for {', '.join(differ)}; leave shares out")
+        # Frozen model: the worked-out shares are set once, here, so every reader sees the same numbers.
+        object.__setattr__(self, "shares", worked_out)
         return self
+
+    @staticmethod
+    def _check_derivation(counts: dict[str, int], derivation: dict[str, dict[str, float]]) -> None:
+        used: dict[str, float] = {}
+        for group, parts in derivation.items():
+            for band, weight in parts.items():
+                if band not in counts:
+                    raise ValueError(f"derivation of '{group}' uses '{band}', which has no count")
+                used[band] = used.get(band, 0.0) + weight
+        over = sorted(band for band, weight in used.items() if weight > 1 + 1e-9)
+        if over:
+            raise ValueError(f"derivation hands out more than all of {', '.join(over)}")
 
 
 class ReferencePopulation(_Strict):

@@ -100,7 +100,9 @@ def _group_block(
     return block, sample
 
 
-def _group_keys(groups: Mapping[str, Sequence[object]], n: int) -> dict[str, np.ndarray]:
+def group_keys(groups: Mapping[str, Sequence[object]], n: int) -> dict[str, np.ndarray]:
+    """Each group column as an object array of labels, blanks as "(missing)"; shared with shadow reports
+    so both say the same thing about the same children."""
     keys: dict[str, np.ndarray] = {}
     for name, values in groups.items():
         if isinstance(values, np.ndarray) and values.dtype.kind == "U":
@@ -206,7 +208,7 @@ def evaluate(
         },
         "overall": overall,
     }
-    keys = _group_keys(groups or {}, y.shape[0])
+    keys = group_keys(groups or {}, y.shape[0])
     if keys:
         names = list(keys)
         by_column: dict[str, object] = {}

@@ -14,6 +14,7 @@ values, only the child's reference in the target.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -22,10 +23,12 @@ from typing import Any
 import polars as pl
 
 from kinsight.errors import ConflictError, DataFileError, KinsightError, Location, NotFoundError, UsageError
-from kinsight.evaluation.characteristics import attach
+from kinsight.evaluation.bootstrap import BootstrapSettings
+from kinsight.evaluation.characteristics import PREFIX, attach
 from kinsight.evaluation.demo import demo_config, placements, scores
 from kinsight.evaluation.oversight import Decision, make_decision
-from kinsight.evaluation.shadow import compare_shadow, compare_shadow_by_group
+from kinsight.evaluation.shadow import compare_shadow_groups
+from kinsight.evaluation.shadow_report import write_shadow_report
 from kinsight.services import audit
 from kinsight.settings import Settings
 from kinsight.storage import evaluation_repo as repo
@@ -36,6 +39,11 @@ SHADOW_NOTICE = (
     "Shadow running: these figures compare what the model would have said with what professionals "
     "decided. The model's outputs were never shown to decision makers."
 )
+LIVE_NOTICE = (
+    "This model is live: its outputs were shown to practitioners as advice. These figures compare what "
+    "it said with what professionals decided."
+)
+LEGACY_GROUP = "group"  # the name given to a run's single group column stored before columns were named
 
 
 class ModelMode(StrEnum):
@@ -139,8 +147,22 @@ def _demo_placements(settings: Settings) -> tuple[pl.DataFrame, str]:
     return frame, str(latest)
 
 
-def _score_with_demo(settings: Settings) -> tuple[pl.DataFrame, str]:
-    """The demonstration model's score for each child's current (latest) placement."""
+def _encode_groups(frame: pl.DataFrame, columns: Sequence[str]) -> pl.Series:
+    """Each child's group values as one JSON object (column -> value) for the store's ``grp`` column.
+
+    One column holds any number of group columns, so a report can later pick single columns or their
+    intersections without the store's layout changing.
+    """
+    if not columns:
+        return pl.Series("grp", [None] * frame.height, dtype=pl.String)
+    encoded = frame.select(
+        pl.struct([pl.col(c).cast(pl.String).alias(c) for c in columns]).struct.json_encode().alias("grp")
+    )
+    return encoded["grp"]
+
+
+def _score_with_demo(settings: Settings) -> tuple[pl.DataFrame, str, list[str]]:
+    """The demonstration model's score for each child's current (latest) placement, with its groups."""
     model_file = settings.home / "models" / "demo" / "model.pkl"
     if not model_file.exists():
         raise NotFoundError("the demonstration model has not been trained", hint="Run: kinsight model demo")
@@ -148,22 +170,27 @@ def _score_with_demo(settings: Settings) -> tuple[pl.DataFrame, str]:
         model = pickle.load(handle)  # noqa: S301 - written by kinsight model demo in the user's own home
     frame, as_at = _demo_placements(settings)
     current = frame.sort(["CHILD", "start"]).group_by("CHILD", maintain_order=True).last().sort("CHILD")
-    current, _ = attach(current, dataset="ssda903", on=date.today())
-    group = f"pc_{demo_config().groups[0]}"
+    current, found = attach(current, dataset="ssda903", on=date.today())
+    preferred = [g for g in demo_config().groups if PREFIX + g in current.columns]
+    others = sorted(
+        c.value for c in found if c.value not in preferred and PREFIX + c.value in current.columns
+    )
+    names = preferred + others
+    named = current.select([pl.col(PREFIX + g).alias(g) for g in names])
     out = pl.DataFrame(
         {
             "subject": current["CHILD"].cast(pl.String),
             "placement_start": current["start"],
             "score": scores(model, current),
             "outcome": current["outcome"].cast(pl.Int32),
-            "grp": current[group].cast(pl.String) if group in current.columns else None,
+            "grp": _encode_groups(named, names),
         }
     )
-    return out, as_at
+    return out, as_at, names
 
 
 def _score_from_file(
-    path: Path, *, subject: str, score: str, outcome: str | None, group: str | None
+    path: Path, *, subject: str, score: str, outcome: str | None, groups: Sequence[str]
 ) -> pl.DataFrame:
     """A registered model's own stored predictions (a CSV, one row per child)."""
     if not path.exists():
@@ -172,7 +199,7 @@ def _score_from_file(
         frame = pl.read_csv(path, infer_schema_length=0)
     except (OSError, pl.exceptions.PolarsError) as error:
         raise DataFileError(f"cannot read it as CSV: {error}", location=Location(str(path))) from error
-    for column in (subject, score, outcome, group):
+    for column in (subject, score, outcome, *groups):
         if column is not None and column not in frame.columns:
             raise UsageError(
                 f"{path.name} has no column '{column}'", hint=f"Columns: {', '.join(frame.columns)}"
@@ -191,9 +218,32 @@ def _score_from_file(
             "placement_start": pl.Series([None] * frame.height, dtype=pl.Date),
             "score": values,
             "outcome": frame[outcome].cast(pl.Int32, strict=False) if outcome else None,
-            "grp": frame[group] if group else None,
+            "grp": _encode_groups(frame, groups),
         }
     )
+
+
+def parse_group_columns(value: str | Sequence[str] | None) -> list[str]:
+    """``"SEX,ETHNIC"`` (the CLI syntax of ``kinsight evaluate``) or a list -> column names, in order."""
+    if value is None:
+        return []
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    names = [p.strip() for p in parts if p and p.strip()]
+    if len(set(names)) != len(names):
+        raise UsageError(
+            "a group column is named twice", hint="Name each column once, e.g. --group SEX,ETHNIC"
+        )
+    return names
+
+
+def _check_known(wanted: Sequence[str], known: Sequence[str], where: str) -> None:
+    unknown = [w for w in wanted if w not in known]
+    if unknown:
+        raise UsageError(
+            f"no group column {', '.join(unknown)} in {where}",
+            hint=f"Group columns available: {', '.join(known) or 'none'}."
+            + ("" if known else " Give --group COL[,COL] to kinsight model shadow-run."),
+        )
 
 
 def shadow_run(
@@ -205,21 +255,25 @@ def shadow_run(
     subject_column: str = "CHILD",
     score_column: str = "score",
     outcome_column: str | None = None,
-    group_column: str | None = None,
+    group_column: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Score the current data with a registered model and store the outputs without showing them.
 
-    Without ``predictions`` the demonstration model scores each child's current placement in the store;
-    with it, the model's own stored predictions (a CSV) are taken as its outputs.  The answer carries only
-    counts: the scores themselves stay in the analytical store.
+    Without ``predictions`` the demonstration model scores each child's current placement in the store
+    (its groups are every protected characteristic found: sex, ethnicity, age band ...); with it, the
+    model's own stored predictions (a CSV) are taken as its outputs, with the group columns named in
+    ``group_column`` (one name, a comma-separated list or a sequence) kept for the report.  The answer
+    carries only counts: the scores themselves stay in the analytical store.
     """
+    wanted = parse_group_columns(group_column)
     with repo.session(settings.app_database_url) as s:
         model = repo.find_model(s, name)
         if model is None:
             raise NotFoundError(f"no model {name} is registered", hint="Register it: kinsight model register")
         model_id, version, mode = model.id, model.version, model.mode
     if predictions is None:
-        outputs, as_at = _score_with_demo(settings)
+        outputs, as_at, group_columns = _score_with_demo(settings)
+        _check_known(wanted, group_columns, "the demonstration model's groups")
         source = DEMO_SOURCE
     else:
         outputs = _score_from_file(
@@ -227,12 +281,16 @@ def shadow_run(
             subject=subject_column,
             score=score_column,
             outcome=outcome_column,
-            group=group_column,
+            groups=wanted,
         )
-        as_at, source = predictions.name, "stored predictions"
+        as_at, source, group_columns = predictions.name, "stored predictions", wanted
     with repo.session(settings.app_database_url) as s:
         run = repo.add_shadow_run(
-            s, model_id=model_id, scored=outputs.height, data_as_at=as_at, comparison={"source": source}
+            s,
+            model_id=model_id,
+            scored=outputs.height,
+            data_as_at=as_at,
+            comparison={"source": source, "group_columns": group_columns},
         )
         run_id, run_at = run.id, repo.aware(run.run_at)
     stamped = outputs.with_columns(
@@ -261,6 +319,7 @@ def shadow_run(
         "scored": outputs.height,
         "data_as_at": as_at,
         "source": source,
+        "group_columns": group_columns,
         "outputs_shown_to_decision_makers": mode == ModelMode.LIVE,
     }
 
@@ -280,12 +339,44 @@ def _refreshed_outcomes(settings: Settings, outputs: pl.DataFrame) -> pl.DataFra
     return joined.with_columns(pl.coalesce("outcome_now", "outcome").alias("outcome")).drop("outcome_now")
 
 
-def shadow_report(settings: Settings, name: str, *, min_group_size: int = 10) -> dict[str, Any]:
+def _decoded_groups(
+    outputs: pl.DataFrame, stored: Sequence[str] | None, wanted: Sequence[str]
+) -> dict[str, list[str | None]]:
+    """The wanted group columns' values, one per output row, from the stored ``grp`` column.
+
+    Runs made before group columns were named (``stored`` is ``None``) kept one plain value per child;
+    that column is offered as ``group``.
+    """
+    if not wanted:
+        return {}
+    if stored is None:
+        return {LEGACY_GROUP: outputs["grp"].cast(pl.String).to_list()}
+    decoded = outputs["grp"].cast(pl.String).str.json_decode(pl.Struct({c: pl.String for c in stored}))
+    return {c: decoded.struct.field(c).to_list() for c in wanted}
+
+
+def shadow_report(
+    settings: Settings,
+    name: str,
+    *,
+    groups: str | Sequence[str] | None = None,
+    min_group_size: int = 10,
+    resamples: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]:
     """What the model would have said against the decisions made and the outcomes, overall and per group.
 
     Uses the model's latest run; children count when a professional recorded a decision about them for
-    this model and their outcome is known.  Groups under ``min_group_size`` are withheld.
+    this model and their outcome is known.  ``groups`` names group columns kept by the run (``"SEX,ETHNIC"``
+    or a list; by default the run's first): each is reported on its own and, with several, so is each
+    intersection.  Groups under ``min_group_size`` are withheld as ``kinsight evaluate`` withholds them;
+    intervals are percentile bootstrap intervals from ``resamples`` resamples (0 for none).
     """
+    if min_group_size < 1:
+        raise UsageError("the minimum group size must be at least 1")
+    if resamples < 0:
+        raise UsageError("the number of bootstrap resamples cannot be negative")
+    asked = parse_group_columns(groups)
     with repo.session(settings.app_database_url) as s:
         model = repo.find_model(s, name)
         if model is None:
@@ -296,10 +387,18 @@ def shadow_report(settings: Settings, name: str, *, min_group_size: int = 10) ->
             raise NotFoundError(
                 f"model {name} has no shadow run yet", hint=f"Run: kinsight model shadow-run {name}"
             )
-        run_id, threshold, source = run.id, model.threshold, (run.comparison or {}).get("source")
+        run_id, threshold, stored_comparison = run.id, model.threshold, dict(run.comparison or {})
         decisions = {k: Decision(d.decision).acts for k, d in repo.latest_decisions(s, ids).items()}
+    source = stored_comparison.get("source")
+    stored_columns: list[str] | None = stored_comparison.get("group_columns")
     with open_store(settings.store_path, read_only=True) as con:
         outputs = repo.run_outputs(con, run_id)
+    if stored_columns is None and outputs.height and outputs["grp"].is_not_null().any():
+        available = [LEGACY_GROUP]
+    else:
+        available = list(stored_columns or [])
+    _check_known(asked, available, f"run {run_id} of {name}")
+    chosen = asked or available[:1]
     if source == DEMO_SOURCE:
         outputs = _refreshed_outcomes(settings, outputs)
     decided = pl.DataFrame(
@@ -314,6 +413,7 @@ def shadow_report(settings: Settings, name: str, *, min_group_size: int = 10) ->
     score = both["score"].to_numpy().astype(float)
     acted = both["acted"].to_numpy().astype(int)
     outcome = both["outcome"].to_numpy().astype(int)
+    shown = model.mode == ModelMode.LIVE
     result: dict[str, Any] = {
         "model": name,
         "version": model.version,
@@ -324,36 +424,87 @@ def shadow_report(settings: Settings, name: str, *, min_group_size: int = 10) ->
         "scored": outputs.height,
         "with_decision": int(outputs["subject"].is_in(list(decisions)).sum()) if outputs.height else 0,
         "compared": both.height,
-        "notice": SHADOW_NOTICE,
+        "outputs_shown_to_decision_makers": shown,
+        "notice": LIVE_NOTICE if shown else SHADOW_NOTICE,
+        "available_group_columns": available,
+        "group_columns": chosen,
     }
     if both.height == 0:
         result["overall"] = None
         result["by_group"] = {}
+        result["by_column"] = {}
         result["plain_words"] = [
             "No child yet has both a recorded decision and a known outcome: nothing to compare."
         ]
     else:
-        result["overall"] = compare_shadow(score, acted, outcome, threshold=threshold)
-        result["by_group"] = compare_shadow_by_group(
-            score, acted, outcome, both["grp"].to_list(), threshold=threshold, min_group_size=min_group_size
+        comparison = compare_shadow_groups(
+            score,
+            acted,
+            outcome,
+            _decoded_groups(both, stored_columns, chosen),
+            threshold=threshold,
+            min_group_size=min_group_size,
+            bootstrap=BootstrapSettings(resamples=resamples, seed=seed),
         )
+        result["conventions"] = comparison["conventions"]
+        result["overall"] = comparison["overall"]
+        result["by_group"] = comparison.get("by_group", {})
+        result["by_column"] = comparison.get("by_column", {})
+        if "gaps" in comparison:
+            result["gaps"] = comparison["gaps"]
         result["plain_words"] = shadow_words(result["overall"])
     with repo.session(settings.app_database_url) as s:
         repo.set_comparison(
-            s, run_id, {"source": source, "compared": both.height, "overall": result["overall"]}
+            s,
+            run_id,
+            {**stored_comparison, "compared": both.height, "overall": result["overall"]},
         )
     return result
+
+
+def write_report_files(
+    result: dict[str, Any], *, html: Path | None = None, pdf: Path | None = None
+) -> dict[str, str]:
+    """Write a shadow report (from :func:`shadow_report`) as HTML and/or PDF for the oversight group."""
+    if html is None and pdf is None:
+        return {}
+    title = f"Shadow running: {result['model']} {result['version']}"
+    try:
+        return write_shadow_report(result, title=title, html_path=html, pdf_path=pdf)
+    except OSError as error:
+        raise UsageError(
+            f"cannot write the report: {error}", hint="Choose a file in a folder you can write to."
+        ) from error
 
 
 def _count(n: int, one: str, many: str) -> str:
     return f"{'no' if n == 0 else n} {one if n == 1 else many}"
 
 
+def _share(value: float | None, interval: list[float | None] | None) -> str:
+    if value is None:
+        return "cannot be measured"
+    text = f"{value:.0%}"
+    if interval and interval[0] is not None and interval[1] is not None:
+        text += f" (95% interval {interval[0]:.0%} to {interval[1]:.0%})"
+    return text
+
+
+def _judged_words(who: str, block: dict[str, Any], *, chosen: str) -> str:
+    ci = block.get("ci") or {}
+    return (
+        f"{who}: precision {_share(block['precision'], ci.get('precision'))} (of the children {chosen}, "
+        f"the share who had the outcome); recall {_share(block['recall'], ci.get('recall'))} (of the "
+        f"children who had the outcome, the share {chosen})."
+    )
+
+
 def shadow_words(overall: dict[str, Any]) -> list[str]:
-    """The comparison in plain words, with singular and plural right for 0 and 1."""
+    """The comparison in plain words, with singular and plural right for 0 and 1, and intervals if known."""
     o = overall["outcomes"]
     lines = [
-        f"The model would have agreed with the professionals about {overall['agreement']:.0%} of "
+        f"The model would have agreed with the professionals about "
+        f"{_share(overall['agreement'], overall.get('agreement_ci'))} of "
         f"{_count(overall['children'], 'child', 'children')}."
     ]
     if o["happened"] == 0:
@@ -369,6 +520,10 @@ def shadow_words(overall: dict[str, Any]) -> list[str]:
         "that professionals did not act for, and missed "
         f"{_count(o['people_caught_model_missed'], 'child', 'children')} they did act for."
     )
+    lines.append(
+        _judged_words("Judged by what happened later, the model", overall["model"], chosen="it would flag")
+    )
+    lines.append(_judged_words("The professionals' decisions", overall["decisions"], chosen="they acted for"))
     return lines
 
 
@@ -494,6 +649,7 @@ def record_decision(
 
 __all__ = [
     "ModelMode",
+    "parse_group_columns",
     "advice_for_child",
     "list_models",
     "record_decision",
@@ -501,4 +657,5 @@ __all__ = [
     "shadow_report",
     "shadow_run",
     "shadow_words",
+    "write_report_files",
 ]
