@@ -12,17 +12,20 @@ from rich.table import Table
 from kinsight.cli.common import JsonOption, console, err_console, handle_errors, print_json
 from kinsight.domain.years import year_range
 from kinsight.errors import UsageError
-from kinsight.services import synth as synth_service
 
 HELP = """Generate a synthetic local authority: realistic, clearly fake returns for testing and demos.
 
 Writes OUT_DIR/ssda903/<year>/<table>.csv (DfE columns), OUT_DIR/cin_census/<year>/cin_census.xml,
 OUT_DIR/identities/people.csv (fake names and addresses) and OUT_DIR/faults.json (every injected fault).
+With --format xml each year's SSDA903 return is written instead as one XML file,
+OUT_DIR/ssda903/<year>/ssda903.xml (the DfE's expanded SSDA903 layout, root EXPSSDA903).
 The same arguments always give byte-identical files.
 
-Example:
+Examples:
 
   kinsight synth demo-data --children 2000 --years 2021-2025 --seed 1 --faults 0.02
+
+  kinsight synth xml-demo --children 500 --years 2024-2025 --format xml
 """
 
 
@@ -53,14 +56,24 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--datasets", help="Comma-separated: ssda903,cin_census (default both).")
         ] = "ssda903,cin_census",
         la_code: Annotated[
-            str,
+            str | None,
             typer.Option(
                 "--la-code",
                 help="Three-digit LA code used in UPNs and headers (a real code: 801 by default).",
             ),
-        ] = synth_service.DEFAULT_LA_CODE,
+        ] = None,
+        return_format: Annotated[
+            str,
+            typer.Option(
+                "--format",
+                help="How to write the SSDA903 return: csv (one file per table) or xml (one file per year).",
+            ),
+        ] = "csv",
         as_json: JsonOption = False,
     ) -> None:
+        # Imported here so that building the app and printing help stay light.
+        from kinsight.services import synth as synth_service
+
         chosen = tuple(d.strip() for d in datasets.split(",") if d.strip())
         if not chosen:
             raise UsageError("--datasets is empty", hint="Use ssda903, cin_census or both.")
@@ -85,9 +98,10 @@ def register(app: typer.Typer) -> None:
                 years=year_list,
                 seed=seed,
                 faults=faults,
-                la_code=la_code,
+                la_code=la_code or synth_service.DEFAULT_LA_CODE,
                 datasets=chosen,
                 progress=progress,
+                ssda903_format=return_format,
             )
         if as_json:
             print_json(summary)

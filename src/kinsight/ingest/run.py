@@ -17,14 +17,17 @@ from pathlib import Path
 import duckdb
 
 from kinsight.domain.years import parse_year
-from kinsight.errors import UsageError
+from kinsight.errors import DataFileError, Location, UsageError
 from kinsight.ingest.cin_xml import read_cin_xml
 from kinsight.ingest.csv_reader import read_csv_table
 from kinsight.ingest.files import discover, sha256_of
-from kinsight.ingest.model import FileKind, IngestResult, ReadTable, TableOutcome
+from kinsight.ingest.model import FileKind, IngestResult, ReadTable, SourceFile, TableOutcome
+from kinsight.ingest.ssda903_xml import read_ssda903_xml, ssda903_root, xml_root_name
 from kinsight.ingest.writer import write_submission
 from kinsight.ingest.years import assign_years
 from kinsight.specs import load_spec
+
+CIN_ROOT = "Message"
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(label, done_bytes, total_bytes)`` while files are read and written."""
@@ -40,7 +43,6 @@ def read_all(paths: Iterable[Path], progress: Progress | None = None) -> tuple[l
     total = 2 * sum(s.size for s in sources) or 1
     done = 0
     reads: list[ReadTable] = []
-    cin = load_spec("cin_census")
     for source in sources:
         if progress:
             progress(f"reading {source.path.name}", done, total)
@@ -48,9 +50,24 @@ def read_all(paths: Iterable[Path], progress: Progress | None = None) -> tuple[l
         if source.kind is FileKind.CSV:
             reads.append(read_csv_table(source, sha))
         else:
-            reads.extend(read_cin_xml(source, sha, cin))
+            reads.extend(_read_xml(source, sha))
         done += source.size
     return reads, skipped
+
+
+def _read_xml(source: SourceFile, sha: str) -> list[ReadTable]:
+    """An XML file is the CIN census or an SSDA903 return; its root element says which."""
+    root = xml_root_name(source)
+    if root == CIN_ROOT:
+        return read_cin_xml(source, sha, load_spec("cin_census"))
+    if root == ssda903_root():
+        return read_ssda903_xml(source, sha, load_spec("ssda903"))
+    raise DataFileError(
+        f"this XML's root element is {root}; Kinsight reads {CIN_ROOT} (the CIN census) or "
+        f"{ssda903_root()} (an SSDA903 return)",
+        location=Location(source.name),
+        hint="Check that this is a return file, exported from the case management system.",
+    )
 
 
 def _submissions(reads: list[ReadTable]) -> list[tuple[str, str, list[ReadTable]]]:

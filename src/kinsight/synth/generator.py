@@ -22,6 +22,7 @@ from kinsight.synth.identities import household_addresses, people_frame
 from kinsight.synth.pool import simulate
 from kinsight.synth.ssda903 import build_year as build_903_year
 from kinsight.synth.ssda903 import child_id_column, derive, pool_upns, sex_codes, upn_column
+from kinsight.synth.ssda903_xml import ReturnFormat, write_ssda903_xml
 
 DATASETS = ("ssda903", "cin_census")
 # A real LA code (Bristol's): UPNs carry it in characters 2-4 and the DfE rules (CIN 1530) accept only
@@ -76,6 +77,7 @@ def generate_files(
     la_code: str = DEFAULT_LA_CODE,
     datasets: tuple[str, ...] = DATASETS,
     progress: Progress | None = None,
+    ssda903_format: ReturnFormat = ReturnFormat.CSV,
 ) -> Summary:
     if isinstance(years, str):
         years = year_range(years)
@@ -141,7 +143,12 @@ def generate_files(
             clean = tables
             tables = injector.apply_903(year, tables, previous, here, other)
             previous = clean
-            for name, df in tables.items():
+            if ssda903_format is ReturnFormat.XML:
+                path = out_dir / "ssda903" / year / "ssda903.xml"
+                write_ssda903_xml(tables, path)
+                summary.files.append(str(path.relative_to(out_dir)))
+                files += 1
+            for name, df in tables.items() if ssda903_format is ReturnFormat.CSV else ():
                 path = out_dir / "ssda903" / year / f"{name}.csv"
                 _write_csv(df, path)
                 summary.files.append(str(path.relative_to(out_dir)))
