@@ -8,6 +8,8 @@ Secret keys are kept *outside* the home by default, so that copying a store neve
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
@@ -50,7 +52,7 @@ class Settings(BaseSettings):
 
     @property
     def app_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.home / 'app.db').resolve()}"
+        return self.database_url or _sqlite_url(self.home, os.getcwd())
 
     @property
     def reports_dir(self) -> Path:
@@ -59,6 +61,13 @@ class Settings(BaseSettings):
     @property
     def resolved_key_file(self) -> Path:
         return self.key_file or self.home.resolve().parent / f"{self.home.name}.pseudonymisation.key"
+
+
+@lru_cache(maxsize=64)
+def _sqlite_url(home: Path, cwd: str) -> str:
+    """The embedded app database's URL; remembered because every request asks for it and resolving a
+    path walks the file system (``cwd`` is part of the key because a relative home depends on it)."""
+    return f"sqlite:///{(Path(cwd) / home / 'app.db').resolve()}"
 
 
 def load_settings(home: Path | None = None, **overrides: object) -> Settings:

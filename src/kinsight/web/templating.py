@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -28,6 +31,9 @@ def build_environment() -> Environment:
         autoescape=select_autoescape(["html", "xml"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship inside the package and never change while the app runs: without this, every
+        # render stats each template file (a few per cent of a page's time under load).
+        auto_reload=False,
     )
     env.filters["when"] = _when
     env.filters["govuk_datetime"] = govuk_datetime
@@ -37,7 +43,31 @@ def build_environment() -> Environment:
     env.globals["dataset_title"] = dataset_title
     env.globals["table_title"] = table_title
     env.globals["year_spans"] = year_spans
+    env.globals["govuk_component"] = ComponentCache(env)
     return env
+
+
+class ComponentCache:
+    """Renders a GOV.UK Frontend component once per distinct set of parameters and reuses the HTML.
+
+    The page chrome (skip link, service navigation, phase banner) is the same for everyone in a role on a
+    given page, yet the govuk-frontend-jinja macros that draw it are the most expensive part of rendering
+    a page.  Called from a template as ``govuk_component("service-navigation", {...})``; the parameters
+    must be plain JSON values (the cache key is their JSON text).  Only for components without a
+    ``caller`` block, whose output depends on nothing but their parameters.
+    """
+
+    def __init__(self, env: Environment, size: int = 2048) -> None:
+        self._env = env
+        self._render = lru_cache(maxsize=size)(self._render_uncached)
+
+    def __call__(self, component: str, params: dict[str, Any]) -> Markup:
+        return self._render(component, json.dumps(params, sort_keys=True))
+
+    def _render_uncached(self, component: str, params_json: str) -> Markup:
+        module = self._env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
+        macro_name = "govuk" + "".join(part.title() for part in component.split("-"))
+        return Markup(getattr(module, macro_name)(json.loads(params_json)))
 
 
 # Kinsight stores times in UTC; people in English authorities read them on UK clocks (GMT or BST).
