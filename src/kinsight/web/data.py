@@ -7,9 +7,11 @@ works (saying no data is loaded yet) in an installation where nothing has been i
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ log = logging.getLogger(__name__)
 
 _REMEMBERED: dict[Path, tuple[tuple[object, ...], list[dict[str, Any]]]] = {}
 _REMEMBERED_GUARD = threading.Lock()
+_REMEMBERED_JSON: dict[Path, tuple[tuple[object, ...], bytes]] = {}
 
 
 def _store_stamp(store: Path) -> tuple[object, ...]:
@@ -59,6 +62,29 @@ def catalogue_entries(settings: Settings) -> list[dict[str, Any]]:
         with _REMEMBERED_GUARD:
             _REMEMBERED[store] = (stamp, ordered)
     return list(ordered)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):  # datetimes too: ISO 8601, as FastAPI would have written them
+        return value.isoformat()
+    return str(value)
+
+
+def catalogue_json(settings: Settings) -> bytes:
+    """The catalogue as the API's JSON body, serialised once per change of the store.
+
+    Walking every entry through FastAPI's generic encoder cost more than the rest of an API request.
+    """
+    store = settings.store_path
+    stamp = _store_stamp(store) if store.exists() else (None,)
+    with _REMEMBERED_GUARD:
+        hit = _REMEMBERED_JSON.get(store)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    body = json.dumps(catalogue_entries(settings), default=_json_value, separators=(",", ":")).encode()
+    with _REMEMBERED_GUARD:
+        _REMEMBERED_JSON[store] = (stamp, body)
+    return body
 
 
 @dataclass(frozen=True)
