@@ -1,18 +1,17 @@
 """``kinsight indicators``, ``forecast``, ``backtest`` and ``scenario``: descriptive and demand analytics."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
 from kinsight.errors import UsageError
-from kinsight.services import analytics as analytics_service
-from kinsight.services import forecast as forecast_service
+
+if TYPE_CHECKING:  # the forecast model pulls in numpy, scipy and polars: load it per command
+    from kinsight.services import forecast as forecast_service
 
 PopulationOption = Annotated[
     Path | None,
@@ -53,7 +52,9 @@ def _date(text: str | None, option: str) -> date | None:
 
 def _options(
     reference_years: float, sims: int, level: float, groupings: Path | None
-) -> forecast_service.ModelOptions:
+) -> "forecast_service.ModelOptions":
+    from kinsight.services import forecast as forecast_service
+
     return forecast_service.ModelOptions(
         reference_days=round(reference_years * 365), sims=sims, level=level, groupings_file=groupings
     )
@@ -154,6 +155,7 @@ def register(app: typer.Typer) -> None:
         Example: kinsight indicators --json --population pop.yaml
         """
         from kinsight.analytics.charts import ChartFormat
+        from kinsight.services import analytics as analytics_service
 
         settings = settings_for(home)
         payload = analytics_service.indicators(
@@ -194,6 +196,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight indicators-compare cla_by_age_band 2023-24 2024-25 --group "16 and over"
         """
+        from kinsight.services import analytics as analytics_service
+
         result = analytics_service.compare(
             settings_for(home),
             indicator=indicator,
@@ -266,6 +270,7 @@ def register(app: typer.Typer) -> None:
         Example: kinsight forecast --start 2025-03-31 --months 24 --export csv,html --json
         """
         from kinsight.forecast.export import ExportFormat
+        from kinsight.services import forecast as forecast_service
 
         formats = []
         for name in (export or "").split(","):
@@ -334,6 +339,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight backtest --at 2023-03-31 --months 24 --json
         """
+        from kinsight.services import forecast as forecast_service
+
         at_date = _date(at, "--at")
         assert at_date is not None
         result = forecast_service.backtest(
@@ -384,6 +391,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight scenario scenarios.yaml --months 24
         """
+        from kinsight.services import forecast as forecast_service
+
         result = forecast_service.forecast(
             settings_for(home),
             start=_date(start, "--start"),

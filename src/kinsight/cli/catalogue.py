@@ -1,7 +1,5 @@
 """``kinsight catalogue``: what the store holds, for which years, who owns it and how complete it is."""
 
-from __future__ import annotations
-
 import getpass
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -10,8 +8,6 @@ import typer
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
 from kinsight.domain.years import parse_year, year_spans
-from kinsight.services import catalogue as service
-from kinsight.services import specs as specs_service
 
 HELP = (
     "List what the store holds: one row per dataset table, with the years held, rows in the latest "
@@ -154,6 +150,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         if ctx.invoked_subcommand is not None:
             return
+        from kinsight.services import catalogue as service
+        from kinsight.services import specs as specs_service
+
         entries = service.catalogue_entries(settings_for(home))
         if as_json:
             print_json(entries)
@@ -186,6 +185,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight catalogue set-owner cin_census --owner "CSC data team" --source "Mosaic"
         """
+        from kinsight.services import catalogue as service
+
         result = service.set_owner(settings_for(home), dataset, owner, source, actor=getpass.getuser())
         if as_json:
             print_json(result)

@@ -9,13 +9,15 @@ from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from kinsight.errors import KinsightError
-from kinsight.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # pydantic-settings costs ~0.4 s of CPU: load it only when a command runs
+    from kinsight.settings import Settings
 
 console = Console()
 err_console = Console(stderr=True)
@@ -34,6 +36,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def settings_for(home: Path | None) -> Settings:
+    """Read the settings for a command; imported here, not at module level, so ``--help`` stays fast."""
+    from kinsight.settings import load_settings
+
     return load_settings(home)
 
 

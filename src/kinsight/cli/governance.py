@@ -4,16 +4,13 @@ Thin adapter: every command calls ``kinsight.services.governance`` and prints wh
 The person at the terminal acts as the local operator (they already hold the database file).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
 
 from kinsight.cli.common import (
@@ -26,7 +23,9 @@ from kinsight.cli.common import (
     settings_for,
 )
 from kinsight.errors import DataFileError, Location, UsageError
-from kinsight.services import governance as svc
+
+if TYPE_CHECKING:  # the service pulls in SQLAlchemy and the governance engine: load it per command
+    from kinsight.services import governance as svc
 
 HELP = """Govern an analytics tool from idea to retirement, following the DfE guidance's ten stages.
 
@@ -43,10 +42,25 @@ thresholds set at design, external validation).  Nothing is ever deleted; every 
   kinsight project advance placement-forecast
 """
 
+#: The export formats, spelt out here so ``--help`` need not load the service;
+#: tests/architecture/test_cli_startup.py checks this equals ``services.governance.EXPORT_FORMATS``.
+EXPORT_FORMATS = (
+    "atrs-json",
+    "atrs-html",
+    "model-card",
+    "datasheet",
+    "business-case",
+    "business-case-pdf",
+    "dpia-annex",
+    "dpia-annex-pdf",
+)
+
 NameArg = Annotated[str, typer.Argument(help="Project name, e.g. placement-forecast.", show_default=False)]
 
 
-def _actor() -> svc.Actor:
+def _actor() -> "svc.Actor":
+    from kinsight.services import governance as svc
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # pragma: no cover - containers without a passwd entry
@@ -55,6 +69,8 @@ def _actor() -> svc.Actor:
 
 
 def _read_answers(path: Path) -> Any:
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -101,6 +117,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project create placement-forecast --title "Placement demand forecast"
         """
+        from kinsight.services import governance as svc
+
         result = svc.create_project(settings_for(home), _actor(), name, title=title)
         if as_json:
             print_json(result)
@@ -111,6 +129,8 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def list_(home: HomeOption = None, as_json: JsonOption = False) -> None:
         """List every project and its stage.  Example: kinsight project list"""
+        from kinsight.services import governance as svc
+
         rows = svc.list_projects(settings_for(home), _actor())
         if as_json:
             print_json(rows)
@@ -127,6 +147,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project status placement-forecast --json
         """
+        from kinsight.services import governance as svc
+
         result = svc.status(settings_for(home), _actor(), name)
         if as_json:
             print_json(result)
@@ -154,6 +176,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project advance placement-forecast
         """
+        from kinsight.services import governance as svc
+
         result = svc.advance(settings_for(home), _actor(), name)
         if as_json:
             print_json(result)
@@ -175,6 +199,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project back placement-forecast --to development --reason "recall below threshold"
         """
+        from kinsight.services import governance as svc
+
         try:
             stage = svc.Stage(to)
         except ValueError:
@@ -194,6 +220,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project instruments; then kinsight project template data_maturity > answers.yaml
         """
+        from kinsight.services import governance as svc
+
         rows = svc.list_instruments(settings_for(home))
         if as_json:
             print_json(rows)
@@ -213,6 +241,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project template ethics_triage > triage.yaml
         """
+        from kinsight.services import governance as svc
+
         sys.stdout.write(svc.template(settings_for(home), instrument) + "\n")
 
     @project.command("answer")
@@ -231,6 +261,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project answer placement-forecast data_maturity --file maturity.yaml
         """
+        from kinsight.services import governance as svc
+
         result = svc.answer(
             settings_for(home), _actor(), name, instrument, _read_answers(file), replace=replace
         )
@@ -254,6 +286,10 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project answers placement-forecast ethics_triage --version 1
         """
+        import yaml
+
+        from kinsight.services import governance as svc
+
         result = svc.answers_of(settings_for(home), _actor(), name, instrument, version=version)
         if as_json:
             print_json(result)
@@ -282,6 +318,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project signoff placement-forecast --role senior_leader --user "A. Director"
         """
+        from kinsight.services import governance as svc
+
         try:
             signoff_role = svc.SignoffRole(role)
         except ValueError:
@@ -316,6 +354,8 @@ def register(app: typer.Typer) -> None:
         Example: kinsight project validate placement-forecast --validator "Dr A" --organisation Univ
         --summary "Reviewed code and results"
         """
+        from kinsight.services import governance as svc
+
         try:
             when = dt.date.fromisoformat(on) if on else None
         except ValueError:
@@ -347,6 +387,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project scope-change placement-forecast --description "Add youth justice data"
         """
+        from kinsight.services import governance as svc
+
         result = svc.scope_change(settings_for(home), _actor(), name, description=description)
         if as_json:
             print_json(result)
@@ -360,6 +402,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project history placement-forecast
         """
+        from kinsight.services import governance as svc
+
         events = svc.history(settings_for(home), _actor(), name)
         if as_json:
             print_json(events)
@@ -373,7 +417,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def export(
         name: NameArg,
-        fmt: Annotated[str, typer.Option("--format", help="One of: " + ", ".join(svc.EXPORT_FORMATS))],
+        fmt: Annotated[str, typer.Option("--format", help="One of: " + ", ".join(EXPORT_FORMATS))],
         out: Annotated[Path | None, typer.Option(help="File to write (default: the reports folder).")] = None,
         dataset: Annotated[str | None, typer.Option(help="Datasheet for this dataset only.")] = None,
         home: HomeOption = None,
@@ -383,6 +427,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project export placement-forecast --format atrs-json
         """
+        from kinsight.services import governance as svc
+
         result = svc.export(settings_for(home), _actor(), name, fmt, out=out, dataset=dataset)
         if as_json:
             print_json(result)
@@ -401,6 +447,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project publish placement-forecast
         """
+        from kinsight.services import governance as svc
+
         result = svc.publish_transparency_record(settings_for(home), _actor(), name)
         if as_json:
             print_json(result)
@@ -414,6 +462,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight project published
         """
+        from kinsight.services import governance as svc
+
         rows = svc.published_transparency_records(settings_for(home))
         if as_json:
             print_json([{k: v for k, v in r.items() if k != "record"} for r in rows])

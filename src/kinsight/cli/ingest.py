@@ -1,7 +1,5 @@
 """``kinsight ingest PATH...``: load SSDA903 CSVs, the CIN census XML and local identities into the store."""
 
-from __future__ import annotations
-
 import getpass
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +16,6 @@ from kinsight.cli.common import (
     print_json,
     settings_for,
 )
-from kinsight.services import ingest as service
 
 _PROGRESS_FROM_BYTES = 5 * 1024 * 1024
 
@@ -117,6 +114,8 @@ def register(app: typer.Typer) -> None:
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
+        from kinsight.services import ingest as service
+
         bar = None if as_json else _Bar()
         try:
             result = service.ingest(

@@ -1,8 +1,7 @@
 """The ``kinsight`` command.  Each area registers its own commands from its own module."""
 
-from __future__ import annotations
-
 import importlib
+import sys
 
 import typer
 
@@ -24,6 +23,39 @@ COMMAND_MODULES = (
     "practitioner",
 )
 
+#: The module that registers each top-level command.  ``kinsight forecast ...`` then imports and builds
+#: only ``kinsight.cli.analytics`` instead of all twelve modules and their seventy-odd commands, which
+#: keeps ``kinsight <command> --help`` quick.  A command missing here still works (every module is then
+#: loaded); tests/architecture/test_cli_startup.py checks this table against what the modules register.
+COMMAND_OWNERS: dict[str, str] = {
+    "synth": "synth",
+    "specs": "specs",
+    "ingest": "ingest",
+    "catalogue": "catalogue",
+    "quality": "quality",
+    "rules": "quality",
+    "privacy": "privacy",
+    "keys": "privacy",
+    "indicators": "analytics",
+    "indicators-compare": "analytics",
+    "forecast": "analytics",
+    "backtest": "analytics",
+    "scenario": "analytics",
+    "evaluate": "evaluation",
+    "bias": "evaluation",
+    "model": "evaluation",
+    "decision": "evaluation",
+    "monitor": "monitoring",
+    "project": "governance",
+    "serve": "platform",
+    "user": "platform",
+    "token": "platform",
+    "audit": "platform",
+    "search": "practitioner",
+    "child": "practitioner",
+    "caseload": "practitioner",
+}
+
 HELP = """Kinsight: develop, test, run and retire data analytics tools in children's social care.
 
 A typical first session:
@@ -43,7 +75,16 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def build_app() -> typer.Typer:
+def owner_of(args: list[str]) -> str | None:
+    """The module owning the command named first on the command line, or None to load every module.
+
+    Only the very first argument counts: ``kinsight --help forecast`` is root help and needs them all.
+    """
+    return COMMAND_OWNERS.get(args[0]) if args else None
+
+
+def build_app(only: str | None = None) -> typer.Typer:
+    """The root app with every area's commands, or with just the commands of module ``only``."""
     app = typer.Typer(
         help=HELP,
         no_args_is_help=True,
@@ -60,14 +101,14 @@ def build_app() -> typer.Typer:
     ) -> None:
         """Kinsight command line."""
 
-    for name in COMMAND_MODULES:
+    for name in (only,) if only else COMMAND_MODULES:
         module = importlib.import_module(f"kinsight.cli.{name}")
         module.register(app)
     return app
 
 
 def main() -> None:
-    build_app()()
+    build_app(only=owner_of(sys.argv[1:]))()
 
 
 if __name__ == "__main__":

@@ -1,19 +1,18 @@
 """``kinsight monitor``: drift checks, deployments, monitoring runs, reviews and retirement."""
 
-from __future__ import annotations
-
 import getpass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
 from kinsight.errors import UsageError
-from kinsight.services import monitoring as svc
+
+if TYPE_CHECKING:  # the service pulls in scipy, polars and SQLAlchemy: load it per command
+    from kinsight.services import monitoring as svc
 
 HELP = """Watch tools in use: input-data drift, accuracy as outcomes arrive, reviews and retirement.
 
@@ -33,7 +32,9 @@ NameArg = Annotated[str, typer.Argument(help="Deployment name, e.g. risk-model."
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why this step is taken (recorded).")]
 
 
-def _actor(user: str | None = None) -> svc.Actor:
+def _actor(user: str | None = None) -> "svc.Actor":
+    from kinsight.services import monitoring as svc
+
     if not user:
         try:
             user = getpass.getuser()
@@ -129,6 +130,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor drift --reference train.csv --current march.csv --json
         """
+        from kinsight.services import monitoring as svc
+
         result = svc.drift_files(
             reference,
             current,
@@ -178,6 +181,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor deploy risk-model --version 1 --reference train.csv --owner ana
         """
+        from kinsight.services import monitoring as svc
+
         outcome_config = None
         if outcomes is not None or outcome is not None:
             if not (outcomes and outcome and (score or label)):
@@ -236,6 +241,8 @@ def register(app: typer.Typer) -> None:
         Example: kinsight monitor evaluate risk-model --version 2 --predictions holdout.csv
         --outcome y --score p
         """
+        from kinsight.services import monitoring as svc
+
         result = svc.record_evaluation(
             settings_for(home),
             _actor(),
@@ -269,6 +276,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor go-live risk-model --version 2
         """
+        from kinsight.services import monitoring as svc
+
         result = svc.go_live(settings_for(home), _actor(), name, version=version)
         if as_json:
             print_json(result)
@@ -295,6 +304,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor run --deployment risk-model --current march.csv --period 2025-03
         """
+        from kinsight.services import monitoring as svc
+
         results = svc.run(
             settings_for(home), _actor(), deployment, current=current, outcomes=outcomes, period=period
         )
@@ -321,6 +332,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor status
         """
+        from kinsight.services import monitoring as svc
+
         items = svc.status(settings_for(home), _actor(), name)
         if as_json:
             print_json(items)
@@ -339,6 +352,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor alerts --owner ana --open
         """
+        from kinsight.services import monitoring as svc
+
         settings = settings_for(home)
         items = (
             svc.alerts_for(settings, owner, open_only=open_only)
@@ -361,6 +376,10 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor checklist > review.yaml
         """
+        import yaml
+
+        from kinsight.services import monitoring as svc
+
         questions = svc.review_checklist()
         if as_json:
             print_json(questions)
@@ -390,6 +409,10 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor review risk-model --answers review.yaml --decision continue
         """
+        import yaml
+
+        from kinsight.services import monitoring as svc
+
         if not answers.exists():
             raise UsageError(
                 f"No file {answers}.", hint="Write one with 'kinsight monitor checklist > review.yaml'."
@@ -428,6 +451,8 @@ def register(app: typer.Typer) -> None:
             home: HomeOption = None,
             as_json: JsonOption = False,
         ) -> None:
+            from kinsight.services import monitoring as svc
+
             result = getattr(svc, action)(settings_for(home), _actor(), name, reason=reason)
             if as_json:
                 print_json(result)
@@ -469,6 +494,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor decommission risk-model --reason 'replaced' --retention retain
         """
+        from kinsight.services import monitoring as svc
+
         result = svc.decommission(settings_for(home), _actor(), name, reason=reason, retention=retention)
         if as_json:
             print_json(result)
@@ -492,6 +519,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight monitor output risk-model scores-2025-03.csv
         """
+        from kinsight.services import monitoring as svc
+
         result = svc.record_output(settings_for(home), _actor(), name, file=file)
         if as_json:
             print_json(result)

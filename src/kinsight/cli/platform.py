@@ -1,10 +1,8 @@
 """Platform commands: serve the site, manage accounts and API tokens, check the audit log."""
 
-from __future__ import annotations
-
 import sys
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -18,11 +16,13 @@ from kinsight.cli.common import (
     print_json,
     settings_for,
 )
-from kinsight.domain.roles import Role
 from kinsight.errors import UsageError
 
+if TYPE_CHECKING:  # roles load YAML through pydantic: only needed once a command runs
+    from kinsight.domain.roles import Role
 
-def demo_account_lines(accounts: list[tuple[str, Role, str]]) -> list[str]:
+
+def demo_account_lines(accounts: "list[tuple[str, Role, str]]") -> list[str]:
     """The demo accounts as plain aligned lines.
 
     A Rich table is cut to 80 columns when there is no terminal (``make run``), which turned the
@@ -33,8 +33,10 @@ def demo_account_lines(accounts: list[tuple[str, Role, str]]) -> list[str]:
     return [f"  {name.ljust(widths[0])}  {role.ljust(widths[1])}  {pw}" for name, role, pw in rows]
 
 
-def _sign_in_hint(accounts: list[tuple[str, Role, str]]) -> str:
+def _sign_in_hint(accounts: "list[tuple[str, Role, str]]") -> str:
     """The analyst sees most of the site, so a newcomer is pointed at that account first."""
+    from kinsight.domain.roles import Role
+
     preferred = next((a for a in accounts if a[1] is Role.ANALYST), accounts[0])
     return f"Sign in as {preferred[0]} with password {preferred[2]}"
 

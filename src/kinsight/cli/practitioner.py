@@ -4,15 +4,12 @@ Every command acts as a named Kinsight user (``--as``), because what is shown de
 role and caseload, and every search and view is written to the audit log under their name.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
-from kinsight.services import practitioner
 
 AsOption = Annotated[
     str,
@@ -101,6 +98,8 @@ def register(app: typer.Typer) -> None:
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
+        from kinsight.services import practitioner
+
         settings = settings_for(home)
         principal = practitioner.principal_named(settings, as_user)
         body = practitioner.search(settings, principal, terms, reason=reason, limit=limit)
@@ -122,6 +121,8 @@ def register(app: typer.Typer) -> None:
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
+        from kinsight.services import practitioner
+
         settings = settings_for(home)
         principal = practitioner.principal_named(settings, as_user)
         body = practitioner.child_page(settings, principal, child_id, reason=reason, break_glass=break_glass)
@@ -150,6 +151,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight caseload assign KS0000123 --to j.bloggs --as t.manager
         """
+        from kinsight.services import practitioner
+
         settings = settings_for(home)
         principal = practitioner.principal_named(settings, as_user)
         body = practitioner.assign_caseload(settings, principal, child_id, to)
@@ -173,6 +176,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight caseload list j.bloggs --as j.bloggs
         """
+        from kinsight.services import practitioner
+
         settings = settings_for(home)
         principal = practitioner.principal_named(settings, as_user)
         view = practitioner.caseload_of(settings, principal, username)

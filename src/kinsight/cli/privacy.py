@@ -1,7 +1,5 @@
 """``kinsight privacy ...`` and ``kinsight keys ...``: de-identification, risk and safe tables."""
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +9,6 @@ from rich.table import Table
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
 from kinsight.errors import UsageError
-from kinsight.services import privacy as service
 
 privacy_app = typer.Typer(
     help="De-identify data, measure re-identification risk and publish tables safely.\n\n"
@@ -55,6 +52,8 @@ def keys_create(key_file: KeyFileOption = None, home: HomeOption = None, as_json
 
     Example: kinsight keys create --key-file /secure/kinsight.key
     """
+    from kinsight.services import privacy as service
+
     result = service.create_key(settings_for(home), key_file)
     _show(result, as_json, "Pseudonymisation key created", ["key_file", "fingerprint"])
 
@@ -72,6 +71,8 @@ def keys_rotate(
 
     Example: kinsight keys rotate --key-file /secure/kinsight.key --home ./kinsight-home
     """
+    from kinsight.services import privacy as service
+
     result = service.rotate_key(settings_for(home), key_file, actor=actor)
     _show(
         result, as_json, "Key rotated", ["key_file", "retired_key_file", "new_fingerprint", "tokens_rekeyed"]
@@ -109,6 +110,8 @@ def risk(
 
     Example: kinsight privacy risk extract.csv --qi DOB,SEX --project placement-forecast --as ana
     """
+    from kinsight.services import privacy as service
+
     result = service.risk_of_file(file, qi, sensitive=sensitive, k=k)
     if report or project:
         settings = settings_for(home)
@@ -160,6 +163,8 @@ def pseudonymise_cmd(
 
     Example: kinsight privacy pseudonymise header.csv --columns CHILD,UPN --key-file k.key --out header_p.csv
     """
+    from kinsight.services import privacy as service
+
     result = service.pseudonymise_file(settings_for(home), file, columns, out, key_file=key_file)
     _show(result, as_json, "Pseudonymised", ["out", "rows", "columns", "key"])
 
@@ -190,6 +195,8 @@ def suppress(
 
     Example: kinsight privacy suppress cla_by_age.csv --threshold 5 --out cla_by_age_safe.csv
     """
+    from kinsight.services import privacy as service
+
     result = service.suppress_file(
         table, out, threshold=threshold, labels=labels, round_to=round_to, suppress_zeros=suppress_zeros
     )
@@ -216,6 +223,8 @@ def enforce(
 
     Example: kinsight privacy enforce extract.csv --qi DOB,SEX,HOME_POST --k 5 --out safe.csv --json
     """
+    from kinsight.services import privacy as service
+
     try:
         ref = date.fromisoformat(reference) if reference else None
     except ValueError as error:
@@ -236,6 +245,8 @@ def profiles(as_json: JsonOption = False) -> None:
 
     Example: kinsight privacy profiles --json
     """
+    from kinsight.services import privacy as service
+
     items = service.list_profiles()
     if as_json:
         print_json(items)
@@ -271,6 +282,8 @@ def export_cmd(
     Example: kinsight privacy export --profile regional-demand-model --dataset ssda903 --table episodes
     --year 2024-25 --out episodes.csv --as analyst1
     """
+    from kinsight.services import privacy as service
+
     result = service.export(
         settings_for(home), profile=profile, dataset=dataset, table=table, out=out, actor=actor, year=year
     )
@@ -290,6 +303,8 @@ def effect_cmd(
 
     Example: kinsight privacy effect --profile regional-demand-model --json
     """
+    from kinsight.services import privacy as service
+
     result = service.effect(settings_for(home), profile=profile, year=year)
     if as_json or not result.get("computable"):
         print_json(result) if as_json else console.print(result.get("reason", ""))
@@ -315,6 +330,8 @@ def reidentify(
 
     Example: kinsight privacy reidentify 3f9a... --as ig.lead
     """
+    from kinsight.services import privacy as service
+
     result = service.reidentify(settings_for(home), token, actor=actor)
     _show(result, as_json, "Re-identified", ["token", "identifier", "key"])
 

@@ -1,7 +1,5 @@
 """``kinsight rules list`` and ``kinsight quality``: the data-quality audit from the command line."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -9,7 +7,6 @@ import typer
 from rich.table import Table
 
 from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
-from kinsight.services import quality as service
 
 YearOption = Annotated[str | None, typer.Option("--year", help="Collection year, e.g. 2025-26.")]
 PackOption = Annotated[
@@ -49,6 +46,8 @@ def register(app: typer.Typer) -> None:
         pack: PackOption = None,
         as_json: JsonOption = False,
     ) -> None:
+        from kinsight.services import quality as service
+
         result = service.list_rules(dataset, year, pack or [])
         if as_json:
             print_json(result["rules"])
@@ -88,6 +87,8 @@ def register(app: typer.Typer) -> None:
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
+        from kinsight.services import quality as service
+
         settings = settings_for(home)
         result = service.run_quality(
             settings, year=year, dataset=dataset, packs=pack or [], out_dir=out, lookups=lookup or []

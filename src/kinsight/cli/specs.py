@@ -1,7 +1,5 @@
 """``kinsight specs``: the dataset specs (tables, fields, types, privacy, codes) in force each year."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated
 
@@ -10,7 +8,6 @@ from rich.table import Table
 
 from kinsight.cli.common import JsonOption, console, handle_errors, print_json
 from kinsight.domain.years import year_for_date
-from kinsight.services import specs as service
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +24,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight specs list --json
         """
+        from kinsight.services import specs as service
+
         specs = service.list_specs()
         if as_json:
             print_json(specs)
@@ -55,6 +54,8 @@ def register(app: typer.Typer) -> None:
 
         Example: kinsight specs show ssda903 --year 2025-26
         """
+        from kinsight.services import specs as service
+
         spec = service.show_spec(dataset, year or year_for_date(date.today()))
         if as_json:
             print_json(spec)
