@@ -120,6 +120,22 @@ def test_bias_on_a_csv_extract(tmp_path: Path) -> None:
     assert body["representation"]["sex"]["test"]["method"] == "chi-squared goodness of fit"
 
 
+def test_bias_text_output_says_how_far_each_reference_can_be_trusted(tmp_path: Path) -> None:
+    path = tmp_path / "header.csv"
+    pl.DataFrame(
+        {"CHILD": ["1", "2", "3"], "SEX": ["1", "2", "1"], "ETHNIC": ["WBRI", "BAFR", "APKN"]}
+    ).write_csv(path)
+    result = runner.invoke(build_app(), ["bias", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    # The statuses the shipped reference file declares, read independently of the loader.
+    shipped = Path(__file__).parents[2] / "src/kinsight/evaluation/data/reference_population.yaml"
+    statuses = {k: v["status"] for k, v in yaml.safe_load(shipped.read_text())["characteristics"].items()}
+    for characteristic in ("sex", "ethnicity"):
+        assert f"reference shares: {statuses[characteristic]}" in result.stdout
+
+
 def _store(tmp_path: Path) -> Path:
     import duckdb
     from tests.unit.evaluation.synthetic_903 import make_903

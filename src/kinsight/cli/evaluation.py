@@ -117,6 +117,11 @@ def _print_bias(result: dict[str, Any]) -> None:
                 _pct(row["reference_share"]),
             )
         console.print(table)
+        reference = block.get("reference")
+        if reference:
+            status = str(reference["status"])
+            style = "bold yellow" if status == "approximate" else "dim"
+            console.print(f"[{style}]reference shares: {status}[/] [dim]({reference['source']})[/]")
         if block["test"]:
             console.print(f"chi-squared {block['test']['statistic']:.2f}, p = {block['test']['p_value']:.3g}")
     proxies = result["proxies"]["likely_proxies"]
