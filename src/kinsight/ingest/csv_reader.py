@@ -25,6 +25,9 @@ from kinsight.specs import load_spec
 CSV_DATASETS = ("ssda903", "identities")
 _MIN_SHARE = 0.75  # share of a table's core columns a file must have to be recognised as that table
 _HEADER_PROBE = 1 << 16
+# Blocks of 1 MiB let pyarrow parse a large file on every core, and the table it returns then comes in
+# several batches, which DuckDB scans in parallel when it writes the rows (one block would use one core).
+_BLOCK_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,9 @@ def read_csv_table(source: SourceFile, sha256: str) -> ReadTable:
     try:
         data = pacsv.read_csv(
             source.path,
-            read_options=pacsv.ReadOptions(column_names=list(found.columns), skip_rows=1, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(
+                column_names=list(found.columns), skip_rows=1, block_size=_BLOCK_SIZE
+            ),
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in found.columns},
@@ -170,8 +175,20 @@ def read_csv_table(source: SourceFile, sha256: str) -> ReadTable:
     return _finish(source, sha256, found, data)
 
 
+def _row_numbers(data: pa.Table) -> pa.ChunkedArray:
+    """``_row`` (1, 2, ...) cut into the same batches as the table's other columns, so a scan of the table
+    stays in those batches."""
+    lengths = [len(chunk) for chunk in data.column(0).chunks] if data.num_columns else [data.num_rows]
+    bounds = np.cumsum([0, *lengths])
+    numbers = np.arange(1, data.num_rows + 1)
+    return pa.chunked_array(
+        [int32_array(numbers[start:stop]) for start, stop in zip(bounds[:-1], bounds[1:], strict=True)],
+        type=pa.int32(),
+    )
+
+
 def _finish(source: SourceFile, sha256: str, found: Recognised, data: pa.Table) -> ReadTable:
-    data = data.append_column("_row", int32_array(np.arange(1, data.num_rows + 1)))
+    data = data.append_column("_row", _row_numbers(data))
     findings = [
         Finding(
             source.name,

@@ -11,6 +11,7 @@ record each one as a finding.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from kinsight.domain.specs import FieldSpec, FieldType, TableSpec
 
@@ -109,8 +110,8 @@ RAW_PREFIX = "__raw__"
 def staged_select(table_spec: TableSpec, source: str, columns: Iterable[str]) -> str:
     """``typed_select`` plus the raw text of every field that can fail to type (as ``__raw__<name>``).
 
-    Ingest types a file once into a stage holding both, then takes the typed rows and the problems
-    from the stage, instead of parsing every value twice.
+    The relation ``untypeable_sql`` and ``problems_sql`` check: each bad value next to the text it came
+    from.  Ingest builds the same shape with ``stage_sql`` from the rows it has already stored.
     """
     columns = list(columns)
     present = {c.lower() for c in columns}
@@ -126,13 +127,21 @@ def staged_select(table_spec: TableSpec, source: str, columns: Iterable[str]) ->
     return f"{head}, {', '.join(extra)} FROM {source}{tail}"
 
 
-def _problem_parts(
-    table_spec: TableSpec, codes: dict[str, list[str]], columns: Iterable[str]
-) -> list[tuple[str, str]]:
-    """(condition, select list) per field that can hold a bad value, over a relation with the typed
-    columns and ``__raw__<name>`` raw text columns."""
+@dataclass(frozen=True)
+class _Check:
+    """One way a field can hold a bad value: the condition that finds it and the finding it makes."""
+
+    field: str
+    code: str
+    condition: str
+    message: str
+
+
+def _checks(table_spec: TableSpec, codes: dict[str, list[str]], columns: Iterable[str]) -> list[_Check]:
+    """The check of every field that can hold a bad value, over a relation with the typed columns and
+    ``__raw__<name>`` raw text columns (see ``staged_select``)."""
     present = {c.lower() for c in columns}
-    parts: list[tuple[str, str]] = []
+    checks: list[_Check] = []
     for field in table_spec.fields.values():
         if field.name.lower() not in present:
             continue
@@ -140,25 +149,26 @@ def _problem_parts(
         if field.type in _PROBLEM:
             code, words = _PROBLEM[field.type]
             raw = quote(RAW_PREFIX + field.name)
-            parts.append(
-                (
+            checks.append(
+                _Check(
+                    field.name,
+                    code,
                     f"{typed} IS NULL AND {clean_text(raw)} IS NOT NULL",
-                    f"_row, {name} AS field, '{code}' AS code, "
-                    f"{name} || ' value ''' || trim({raw}) || ''' {words}' AS message",
+                    f"{name} || ' value ''' || trim({raw}) || ''' {words}'",
                 )
             )
         elif field.codeset is not None:
             valid = codes.get(field.codeset, [])
             listed = "[" + ", ".join(literal(c.upper() if field.upper else c) for c in valid) + "]::VARCHAR[]"
-            parts.append(
-                (
+            checks.append(
+                _Check(
+                    field.name,
+                    "unknown_code",
                     f"{typed} IS NOT NULL AND NOT list_contains({listed}, {typed})",
-                    f"_row, {name} AS field, 'unknown_code' AS code, "
-                    f"{name} || ' code ''' || {typed} || ''' is not valid in this collection year' AS"
-                    " message",
+                    f"{name} || ' code ''' || {typed} || ''' is not valid in this collection year'",
                 )
             )
-    return parts
+    return checks
 
 
 def untypeable_sql(
@@ -173,37 +183,56 @@ def untypeable_sql(
     force; ``columns`` are the source's columns (a field the file lacks cannot fail).  None when
     nothing in the table can fail.
     """
-    parts = _problem_parts(table_spec, codes, columns)
-    if not parts:
+    checks = _checks(table_spec, codes, columns)
+    if not checks:
         return None
     return " UNION ALL ".join(
-        f"SELECT {select} FROM {stage} WHERE {condition}" for condition, select in parts
+        f"SELECT _row, {literal(c.field)} AS field, '{c.code}' AS code, {c.message} AS message "
+        f"FROM {stage} WHERE {c.condition}"
+        for c in checks
     )
 
 
-def problem_rows_sql(
+def fallible_fields(table_spec: TableSpec, columns: Iterable[str]) -> list[str]:
+    """The fields of the source (``columns``) whose text can fail to type: dates, numbers, booleans."""
+    present = {c.lower() for c in columns}
+    return [f.name for f in table_spec.fields.values() if f.type in _PROBLEM and f.name.lower() in present]
+
+
+def stage_sql(table_spec: TableSpec, typed: str, raw: str, columns: Iterable[str]) -> str:
+    """The rows of the typed relation ``typed`` with the raw text of each fallible field of
+    ``table_spec`` (as ``__raw__<name>``) joined by ``_row`` from the raw relation ``raw``: the relation
+    ``untypeable_sql`` and ``problems_sql`` check.  With no fallible field there is nothing to join."""
+    copies = [
+        f"r.{quote(name)} AS {quote(RAW_PREFIX + name)}" for name in fallible_fields(table_spec, columns)
+    ]
+    if not copies:
+        return f"(SELECT * FROM {typed})"
+    return f"(SELECT t.*, {', '.join(copies)} FROM {typed} t JOIN {raw} r ON r._row = t._row)"
+
+
+def problems_sql(
     table_spec: TableSpec,
-    typed: str,
-    raw: str,
+    stage: str,
     codes: dict[str, list[str]],
     columns: Iterable[str],
 ) -> str | None:
-    """The rows of relation ``typed`` with at least one bad value, joined by ``_row`` to their raw text
-    in relation ``raw`` (as ``__raw__<name>`` columns): a stage for ``untypeable_sql`` holding only the
-    few rows with problems.
+    """The findings of ``untypeable_sql`` in one pass over ``stage`` instead of one pass per field.
 
-    Ingest types a file straight into the store and then looks back for problems this way, instead of
-    materialising every row a second time.  None when nothing in the table can fail.
+    Rows ``(_row, field, code, message)``; rows with no problem are dropped before any message is built.
+    None when nothing in the table can fail.
     """
-    columns = list(columns)
-    parts = _problem_parts(table_spec, codes, columns)
-    if not parts:
+    checks = _checks(table_spec, codes, columns)
+    if not checks:
         return None
-    present = {c.lower() for c in columns}
-    copies = [
-        f"r.{quote(f.name)} AS {quote(RAW_PREFIX + f.name)}"
-        for f in table_spec.fields.values()
-        if f.type in _PROBLEM and f.name.lower() in present
-    ]
-    joined = f"SELECT t.*{''.join(', ' + c for c in copies)} FROM {typed} t JOIN {raw} r ON r._row = t._row"
-    return f"SELECT * FROM ({joined}) WHERE " + " OR ".join(f"({condition})" for condition, _ in parts)
+    entries = ", ".join(
+        f"CASE WHEN {c.condition} THEN {{'field': {literal(c.field)}, 'code': '{c.code}', "
+        f"'message': {c.message}}} END"
+        for c in checks
+    )
+    any_problem = " OR ".join(f"({c.condition})" for c in checks)
+    listed = (
+        f"SELECT _row, unnest(list_filter([{entries}], lambda p: p IS NOT NULL)) AS p "
+        f"FROM {stage} WHERE {any_problem}"
+    )
+    return f"SELECT _row, p.field AS field, p.code AS code, p.message AS message FROM ({listed})"

@@ -36,9 +36,32 @@ BOOKKEEPING_DDL = (
 )
 
 
+BOOKKEEPING_TABLES = ("_submissions", "_files", "_ingest_findings", "_catalogue_meta", "_changes")
+
+
 def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
-    for statement in BOOKKEEPING_DDL:
-        con.execute(statement)
+    """Create whichever bookkeeping tables are missing, in one transaction.
+
+    Every command opens the store, so the usual case (all there) costs one catalogue look-up and no
+    write; a new store gets its tables in one commit rather than one commit (and WAL sync) each.
+    """
+    held = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main'"
+        ).fetchall()
+    }
+    if held.issuperset(BOOKKEEPING_TABLES):
+        return
+    con.begin()
+    try:
+        for statement in BOOKKEEPING_DDL:
+            con.execute(statement)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 @contextmanager
