@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from kinsight.domain.yamlfiles import parse_yaml
 
 
 class IndicatorMetaModel(BaseModel):
@@ -29,7 +30,7 @@ class IndicatorMeta:
 
 @lru_cache(maxsize=1)
 def indicator_catalogue() -> dict[str, IndicatorMeta]:
-    raw = yaml.safe_load(
+    raw = parse_yaml(
         resources.files("kinsight.analytics").joinpath("indicators.yaml").read_text(encoding="utf-8")
     )
     return {

@@ -11,13 +11,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinsight.domain.yamlfiles import parse_yaml
 from kinsight.errors import ConfigurationError
-
-# libyaml's safe loader where installed: same result as yaml.safe_load, several times faster.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class AgeBandModel(BaseModel):
@@ -91,7 +88,7 @@ def _invert(groups: dict[str, list[str]], source: str) -> dict[str, str]:
 def parse_groupings(text: str, source: str = "groupings.yaml") -> Groupings:
     """Validate the YAML text and build the lookup tables."""
     try:
-        model = GroupingsModel.model_validate(yaml.load(text, Loader=SAFE_LOADER))
+        model = GroupingsModel.model_validate(parse_yaml(text))
     except Exception as error:  # pydantic or YAML error: both are configuration problems
         raise ConfigurationError(
             f"{source} is not valid: {error}", hint="Compare it with the built-in file."

@@ -16,8 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from kinsight.domain.yamlfiles import parse_yaml
 
 GENESIS_HASH = "0" * 64
 RULES_FILE = Path(__file__).with_name("audit_rules.yaml")
@@ -131,7 +132,7 @@ class SuspiciousAccessRules(BaseModel):
 
 
 def parse_rules(text: str) -> SuspiciousAccessRules:
-    return SuspiciousAccessRules.model_validate(yaml.safe_load(text))
+    return SuspiciousAccessRules.model_validate(parse_yaml(text))
 
 
 @lru_cache(maxsize=1)

@@ -12,10 +12,10 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from kinsight.domain.specs import PrivacyClass  # the spec's privacy classes: one vocabulary
+from kinsight.domain.yamlfiles import parse_yaml
 
 MATRIX_FILE = Path(__file__).with_name("permissions.yaml")
 
@@ -125,7 +125,7 @@ class Matrix:
 
 def parse_matrix(text: str) -> Matrix:
     """Read the matrix file; every role and every permission must be listed, so nothing is implied."""
-    parsed = _MatrixFile.model_validate(yaml.safe_load(text))
+    parsed = _MatrixFile.model_validate(parse_yaml(text))
     missing_roles = set(Role) - set(parsed.roles)
     missing_perms = set(Permission) - set(parsed.permissions)
     missing_classes = set(PrivacyClass) - set(parsed.privacy_classes)

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import ConfigurationError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -169,7 +170,7 @@ class ReferencePopulation(_Strict):
 
 def _read(path: Path, model: type[BaseModel]) -> BaseModel:
     try:
-        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return model.model_validate(read_yaml(path))
     except (OSError, yaml.YAMLError, ValidationError) as error:
         raise ConfigurationError(
             f"cannot read {path.name}: {error}", hint="Check the file against the shipped example."

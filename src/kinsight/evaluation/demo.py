@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import NotFoundError
 
 DATA_FILE = Path(__file__).parent / "data" / "demo_model.yaml"
@@ -47,7 +47,7 @@ class DemoConfig(BaseModel):
 
 @cache
 def demo_config() -> DemoConfig:
-    return DemoConfig.model_validate(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
+    return DemoConfig.model_validate(read_yaml(DATA_FILE))
 
 
 def _latest_episodes(episodes: pl.DataFrame) -> pl.DataFrame:

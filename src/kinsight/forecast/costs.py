@@ -12,14 +12,11 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinsight.domain.yamlfiles import parse_yaml
 from kinsight.errors import ConfigurationError
 from kinsight.forecast.project import Projection
-
-# libyaml's safe loader where installed: same result as yaml.safe_load, several times faster.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class UnitCostsModel(BaseModel):
@@ -50,7 +47,7 @@ def load_unit_costs(path: Path | None = None, inflation: float | None = None) ->
             )
         text, source = path.read_text(encoding="utf-8"), str(path)
     try:
-        model = UnitCostsModel.model_validate(yaml.load(text, Loader=SAFE_LOADER))
+        model = UnitCostsModel.model_validate(parse_yaml(text))
     except Exception as error:
         raise ConfigurationError(
             f"{source} is not valid: {error}", hint="Keys: price_year, annual_inflation, weekly, sources."

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinsight.domain.yamlfiles import parse_yaml
 from kinsight.errors import ConfigurationError
 from kinsight.forecast.project import Adjustment
 from kinsight.forecast.states import StateSpace
@@ -71,7 +71,7 @@ class Scenario:
 
 def parse_scenarios(text: str, source: str = "scenarios") -> list[Scenario]:
     try:
-        raw = yaml.safe_load(text) or []
+        raw = parse_yaml(text) or []
         models = [ScenarioModel.model_validate(item) for item in raw]
     except Exception as error:
         raise ConfigurationError(

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.governance.definitions import Instrument, StagesFile
 from kinsight.governance.gates import stage_spec
 from kinsight.governance.record import ProjectRecord
@@ -38,7 +38,7 @@ def atrs_schema() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def dataset_descriptions() -> dict[str, dict[str, str]]:
-    return yaml.safe_load((HERE / "datasets.yaml").read_text(encoding="utf-8"))
+    return read_yaml(HERE / "datasets.yaml")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import ConfigurationError
 from kinsight.governance.definitions import ConditionSpec, Instrument, StagesFile, StageSpec
 from kinsight.governance.instruments import is_answered
@@ -30,7 +31,7 @@ STAGES_FILE = Path(__file__).parent / "stages.yaml"
 @lru_cache(maxsize=4)
 def load_stages(path: Path = STAGES_FILE) -> StagesFile:
     try:
-        return StagesFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        return StagesFile.model_validate(read_yaml(path))
     except (yaml.YAMLError, ValidationError) as error:
         raise ConfigurationError(
             f"The stages file {path} is not valid: {error}", hint="Restore stages.yaml."

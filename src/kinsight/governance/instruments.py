@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import ConfigurationError, NotFoundError, UsageError
 from kinsight.governance.definitions import Column, Instrument, Question, QuestionType
 
@@ -25,7 +26,7 @@ BUILTIN_DIR = Path(__file__).parent / "instruments"
 
 def _read_instrument(path: Path) -> Instrument:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
         return Instrument.model_validate(raw)
     except (yaml.YAMLError, ValidationError) as error:
         raise ConfigurationError(

@@ -17,11 +17,11 @@ from functools import cache
 from importlib import resources
 
 import pyarrow as pa
-import yaml
 from lxml import etree
 from pydantic import BaseModel, ConfigDict
 
 from kinsight.domain.specs import DatasetSpec, TableSpec
+from kinsight.domain.yamlfiles import parse_yaml
 from kinsight.errors import DataFileError, Location
 from kinsight.ingest.model import Finding, ReadTable, Severity, SourceFile, int32_array, string_array
 
@@ -57,7 +57,7 @@ class Layout(BaseModel):
 @cache
 def load_layout() -> Layout:
     text = resources.files("kinsight.ingest").joinpath("ssda903_xml.yaml").read_text(encoding="utf-8")
-    return Layout.model_validate(yaml.safe_load(text))
+    return Layout.model_validate(parse_yaml(text))
 
 
 def ssda903_root() -> str:

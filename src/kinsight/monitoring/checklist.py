@@ -8,9 +8,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import UsageError
 
 CHECKLIST_FILE = Path(__file__).with_name("review_checklist.yaml")
@@ -61,7 +61,7 @@ class Question:
 
 @lru_cache(maxsize=1)
 def checklist() -> tuple[Question, ...]:
-    parsed = _ChecklistFile.model_validate(yaml.safe_load(CHECKLIST_FILE.read_text(encoding="utf-8")))
+    parsed = _ChecklistFile.model_validate(read_yaml(CHECKLIST_FILE))
     return tuple(Question(q.id, q.text, q.evidence) for q in parsed.questions)
 
 

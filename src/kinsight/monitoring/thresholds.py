@@ -10,8 +10,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kinsight.domain.yamlfiles import read_yaml
 
 DEFAULTS_FILE = Path(__file__).with_name("thresholds.yaml")
 
@@ -79,7 +80,7 @@ def parse_thresholds(raw: Any) -> MonitoringThresholds:
 
 @lru_cache(maxsize=1)
 def default_thresholds() -> MonitoringThresholds:
-    return parse_thresholds(yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8")))
+    return parse_thresholds(read_yaml(DEFAULTS_FILE))
 
 
 def merged_thresholds(overrides: dict[str, Any] | None) -> MonitoringThresholds:

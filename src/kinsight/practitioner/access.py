@@ -16,10 +16,10 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from kinsight.domain.roles import Role
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import PermissionDeniedError, UsageError
 
 POLICY_FILE = Path(__file__).with_name("access.yaml")
@@ -44,7 +44,7 @@ class AccessPolicy(BaseModel):
 
 @lru_cache(maxsize=1)
 def policy() -> AccessPolicy:
-    return AccessPolicy.model_validate(yaml.safe_load(POLICY_FILE.read_text(encoding="utf-8")))
+    return AccessPolicy.model_validate(read_yaml(POLICY_FILE))
 
 
 def clean_reason(reason: str | None, *, required: bool) -> str | None:

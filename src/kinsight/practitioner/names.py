@@ -11,8 +11,9 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from kinsight.domain.yamlfiles import read_yaml
 
 VARIANTS_FILE = Path(__file__).with_name("name_variants.yaml")
 
@@ -59,7 +60,7 @@ class _VariantsFile(BaseModel):
 @lru_cache(maxsize=1)
 def variant_map() -> dict[str, frozenset[str]]:
     """Folded forename -> every folded name counted as a variant of it (itself excluded)."""
-    parsed = _VariantsFile.model_validate(yaml.safe_load(VARIANTS_FILE.read_text(encoding="utf-8")))
+    parsed = _VariantsFile.model_validate(read_yaml(VARIANTS_FILE))
     found: dict[str, set[str]] = {}
     for group in parsed.groups:
         folded = {fold(name) for name in group}

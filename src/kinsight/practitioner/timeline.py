@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from kinsight.domain.specs import DatasetSpec, PrivacyClass
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.specs import load_spec
 
 WORDS_FILE = Path(__file__).with_name("timeline_words.yaml")
@@ -73,7 +73,7 @@ class TimelineWords(BaseModel):
 
 @lru_cache(maxsize=1)
 def timeline_words() -> TimelineWords:
-    return TimelineWords.model_validate(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+    return TimelineWords.model_validate(read_yaml(WORDS_FILE))
 
 
 @lru_cache(maxsize=4)

@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import UsageError
 
 RULES_FILE = Path(__file__).with_name("disclosure.yaml")
@@ -49,7 +49,7 @@ class _RulesFile(BaseModel):
 
 @cache
 def _load() -> _RulesFile:
-    return _RulesFile.model_validate(yaml.safe_load(RULES_FILE.read_text(encoding="utf-8")))
+    return _RulesFile.model_validate(read_yaml(RULES_FILE))
 
 
 def preset_names() -> list[str]:

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import ConfigurationError, NotFoundError, UsageError
 from kinsight.privacy import generalise as g
 from kinsight.privacy.tokens import tokenise_series
@@ -85,7 +85,7 @@ def load_profile(name: str) -> Profile:
             f"no purpose profile called '{name}'", hint=f"Profiles: {', '.join(profile_names())}."
         )
     try:
-        profile = Profile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        profile = Profile.model_validate(read_yaml(path))
     except ValidationError as error:
         raise ConfigurationError(
             f"profile {path.name} is not valid: {error}", hint="Fix the YAML file."

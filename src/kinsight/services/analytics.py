@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
-import yaml
 from pydantic import RootModel
 
 from kinsight.analytics.groupings import load_groupings
@@ -22,6 +21,7 @@ from kinsight.analytics.indicators import (
     rates_per_10000,
 )
 from kinsight.analytics.result import Indicator, IndicatorKind
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import ConfigurationError, UsageError
 from kinsight.privacy import publish_table
 from kinsight.settings import Settings
@@ -43,7 +43,7 @@ def load_population(path: Path | None) -> dict[str, int]:
             f"population file {path} does not exist", hint="Give a YAML mapping of year to population."
         )
     try:
-        return PopulationFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).root
+        return PopulationFile.model_validate(read_yaml(path)).root
     except Exception as error:
         raise ConfigurationError(
             f"population file {path} is not valid: {error}",

@@ -26,6 +26,7 @@ from kinsight.domain.audit import (
     evaluate_flags,
     parse_rules,
 )
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import ConfigurationError
 from kinsight.settings import Settings
 from kinsight.storage import platform_repo as repo
@@ -53,9 +54,8 @@ def rules_for(settings: Settings) -> SuspiciousAccessRules:
 
 
 def _yaml(path: Any) -> Any:
-    import yaml
 
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 def _normalise(details: dict[str, Any] | None) -> dict[str, Any]:

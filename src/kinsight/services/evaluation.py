@@ -16,6 +16,7 @@ import polars as pl
 import yaml
 from pydantic import ValidationError
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import DataFileError, Location, NotFoundError, UsageError
 from kinsight.evaluation.bootstrap import BootstrapSettings
 from kinsight.evaluation.characteristics import attach
@@ -37,7 +38,7 @@ def load_thresholds(path: Path) -> Thresholds:
             f"no thresholds file {path}", hint="Write one as shown in kinsight evaluate --help."
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
         return Thresholds.model_validate(raw)
     except (yaml.YAMLError, ValidationError) as error:
         raise UsageError(

@@ -22,6 +22,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import (
     ConflictError,
     DataFileError,
@@ -133,7 +134,7 @@ def _read_yaml(path: Path) -> Any:
     if not path.exists():
         raise NotFoundError(f"No file {path}.", hint="Check the path.")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml(path)
     except yaml.YAMLError as error:
         raise UsageError(f"{path.name} is not valid YAML: {error}", hint="Fix the file.") from error
 

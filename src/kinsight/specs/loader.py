@@ -22,12 +22,12 @@ from kinsight.domain.specs import (
     PrivacyClass,
     TableSpec,
 )
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.domain.years import parse_year
 from kinsight.errors import ConfigurationError, NotFoundError, UsageError
 
 SPECS_DIR = Path(__file__).parent
 # libyaml's loader is ten times quicker than the pure-Python one; both are safe loaders.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Strict(BaseModel):
@@ -113,7 +113,7 @@ def _ordered(valid_from: str | None, valid_to: str | None, where: str) -> None:
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 (a safe loader)
+        return read_yaml(path)
     except (OSError, yaml.YAMLError) as error:
         raise ConfigurationError(f"cannot read spec file {path}: {error}") from error
 

@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from kinsight.domain.yamlfiles import parse_yaml
 from kinsight.errors import ConfigurationError
 
 Shares = dict[str, float]
@@ -223,7 +224,7 @@ class Names(_Section):
 def _read(name: str) -> Any:
     text = resources.files("kinsight.synth").joinpath(name).read_text(encoding="utf-8")
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as error:  # pragma: no cover - packaged file
         raise ConfigurationError(f"synth/{name} is not valid YAML: {error}") from error
 

@@ -14,12 +14,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
 from kinsight.domain.roles import Permission, load_matrix
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import KinsightError
 from kinsight.services.access import is_allowed
 from kinsight.services.auth import Principal
@@ -49,7 +49,7 @@ class NextStep:
 
 @cache
 def _step_texts(path: Path = NEXT_STEPS_FILE) -> dict[str, str]:
-    return _NextStepsFile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))).steps
+    return _NextStepsFile.model_validate(read_yaml(path)).steps
 
 
 def next_steps(nav: tuple[NavItem, ...], principal: Principal) -> list[NextStep]:
