@@ -20,8 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.quality.model import Rule, Severity
 
 _CONFIG = Path(__file__).with_name("generic.yaml")
@@ -29,7 +28,7 @@ _CONFIG = Path(__file__).with_name("generic.yaml")
 
 @functools.cache
 def generic_config() -> dict[str, Any]:
-    return yaml.safe_load(_CONFIG.read_text(encoding="utf-8")) or {}
+    return read_yaml(_CONFIG) or {}
 
 
 def _rule(
@@ -86,6 +85,9 @@ def generic_rules(dataset: str, year: str, options: Mapping[str, Any]) -> list[R
         if not fields or not config.get("format_check"):
             continue
         bad = " OR ".join(f"(NOT is_blank(r.{f}) AND t.{f} IS NULL)" for f in fields)
+        # Only a typed row with a blank field can hide an unreadable value: filtering on that first (implied
+        # by ``bad``, so the same rows) keeps the join to the raw rows small.
+        blank = " OR ".join(f"{f} IS NULL" for f in fields)
         rules.append(
             _rule(
                 f"KQ-FORMAT-{table.upper()}",
@@ -96,7 +98,8 @@ def generic_rules(dataset: str, year: str, options: Mapping[str, Any]) -> list[R
                 dataset,
                 [table, f"{table}_raw"],
                 list(fields),
-                f"SELECT '{table}' AS table_name, t._row, {child_sql(table, 't.')} AS child FROM {table} t"
+                f"SELECT '{table}' AS table_name, t._row, {child_sql(table, 't.')} AS child"
+                f" FROM (SELECT * FROM {table} WHERE {blank}) t"
                 f" JOIN {table}_raw r ON r._row = t._row AND r._file = t._file WHERE {bad}",
             )
         )

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
-import yaml
 
+from kinsight.domain.yamlfiles import read_yaml
 from kinsight.errors import DataFileError, Location, UsageError
 from kinsight.quality.context import LOOKUP_PREFIX, create_from_arrow
 
@@ -41,7 +41,7 @@ class LookupSpec:
 
 @functools.cache
 def lookup_specs() -> dict[str, LookupSpec]:
-    raw = yaml.safe_load(_FILE.read_text(encoding="utf-8")) or {}
+    raw = read_yaml(_FILE) or {}
     return {
         name: LookupSpec(
             name, e["description"], tuple(e["columns"]), tuple(e["required"]), " ".join(e["how"].split())

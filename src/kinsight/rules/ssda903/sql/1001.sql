@@ -1,14 +1,16 @@
 -- A relevant or former relevant child was looked after for at least 13 weeks (91 days) after their 14th
 -- birthday and was looked after on or after their 16th birthday.  Short breaks (V3/V4) do not count.
-WITH eps AS (
-    SELECT CHILD, DECOM, DEC, LS FROM episodes
-    UNION ALL
-    SELECT l.CHILD, l.DECOM, l.DEC, l.LS FROM episodes_last l
-    WHERE NOT EXISTS (SELECT 1 FROM episodes e WHERE e.CHILD = l.CHILD AND e.DECOM = l.DECOM)),
-leavers AS (
+WITH leavers AS (
     SELECT o._row, o.CHILD, coalesce(h.DOB, o.DOB) AS dob
     FROM oc3 o LEFT JOIN header h ON h.CHILD = o.CHILD
     WHERE o.IN_TOUCH IS NOT NULL OR o.ACTIV IS NOT NULL OR o.ACCOM IS NOT NULL),
+-- Only care leavers' episodes are read: the sums below are per leaver.
+eps AS (
+    SELECT CHILD, DECOM, DEC, LS FROM episodes WHERE CHILD IN (SELECT CHILD FROM leavers)
+    UNION ALL
+    SELECT l.CHILD, l.DECOM, l.DEC, l.LS FROM episodes_last l
+    WHERE l.CHILD IN (SELECT CHILD FROM leavers)
+      AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.CHILD = l.CHILD AND e.DECOM = l.DECOM)),
 care AS (
     SELECT l._row, l.CHILD,
            sum(greatest(0, date_diff('day', greatest(e.DECOM, CAST(l.dob + INTERVAL 14 YEAR AS DATE)),

@@ -8,9 +8,7 @@ birthdays AS (
     SELECT l.*, CAST(l.dob + to_years(age_on(l.dob, p.collection_end)) AS DATE) AS bday
     FROM leavers l, params p
     WHERE age_on(l.dob, p.collection_end) IN (17, 18)),
-final AS (
-    SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row DESC) AS k FROM episodes)
-    WHERE k = 1)
+final AS (SELECT * FROM final_episodes)
 SELECT 'oc3' AS table_name, b._row, b.CHILD AS child
 FROM birthdays b JOIN final f ON f.CHILD = b.CHILD
 WHERE f.DEC IS NULL

@@ -1,6 +1,10 @@
-WITH last_open AS (
+WITH leavers AS (
+    SELECT _row, CHILD FROM oc3 WHERE IN_TOUCH IS NOT NULL OR ACTIV IS NOT NULL OR ACCOM IS NOT NULL),
+-- Only care leavers' episodes are ranked: the final episode is per child.
+last_open AS (
     SELECT CHILD FROM (
-        SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row DESC) AS k FROM episodes_last)
+        SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row DESC) AS k FROM episodes_last
+        WHERE CHILD IN (SELECT CHILD FROM leavers))
     WHERE k = 1 AND DEC IS NULL)
 SELECT 'oc3' AS table_name, o._row, o.CHILD AS child
 FROM oc3 o

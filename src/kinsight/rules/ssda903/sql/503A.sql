@@ -1,6 +1,4 @@
 -- This year's first episode against the episode left open (DEC blank) at the end of last year: RNE must agree.
-WITH first_this AS (SELECT CHILD, min(DECOM) AS first_decom FROM episodes GROUP BY CHILD)
 SELECT 'episodes' AS table_name, e._row, e.CHILD AS child
-FROM episodes e JOIN first_this f ON f.CHILD = e.CHILD AND f.first_decom = e.DECOM
-JOIN episodes_last l ON l.CHILD = e.CHILD AND l.DEC IS NULL
-WHERE e.RNE IS DISTINCT FROM l.RNE
+FROM carried_over_episodes e
+WHERE e.RNE IS DISTINCT FROM e.last_open.RNE

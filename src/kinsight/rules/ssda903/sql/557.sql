@@ -1,8 +1,6 @@
 -- The child's final episode ended the period of care (not X1) without adoption, after a decision to place for
 -- adoption that is still shown as open.
-WITH final AS (
-    SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row DESC) AS k FROM episodes)
-    WHERE k = 1)
+WITH final AS (SELECT * FROM final_episodes)
 SELECT 'placedadoption' AS table_name, p._row, p.CHILD AS child
 FROM placedadoption p JOIN final f ON f.CHILD = p.CHILD
 WHERE p.DATE_PLACED IS NOT NULL AND f.DEC IS NOT NULL AND f.DEC >= p.DATE_PLACED

@@ -1,6 +1,4 @@
-WITH final AS (
-    SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row DESC) AS k FROM episodes)
-    WHERE k = 1)
+WITH final AS (SELECT * FROM final_episodes)
 SELECT 'missing' AS table_name, m._row, m.CHILD AS child
 FROM missing m JOIN final f ON f.CHILD = m.CHILD
 WHERE f.DEC IS NOT NULL AND f.REC IS DISTINCT FROM 'X1' AND m.MIS_START > f.DEC

@@ -1,7 +1,5 @@
 -- The first child's birth cannot come after 31 March or after the mother ceased to be looked after.
-WITH final AS (
-    SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY DECOM DESC, _row DESC) AS k FROM episodes)
-    WHERE k = 1)
+WITH final AS (SELECT * FROM final_episodes)
 SELECT 'header' AS table_name, h._row, h.CHILD AS child
 FROM header h LEFT JOIN final f ON f.CHILD = h.CHILD, params p
 WHERE h.MC_DOB IS NOT NULL

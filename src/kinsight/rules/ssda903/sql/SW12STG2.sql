@@ -6,7 +6,7 @@ WITH la_at_end AS (
     WHERE e.DECOM <= p.collection_end AND e.DEC IS NULL GROUP BY e.CHILD),
 earliest AS (
     SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY CHILD ORDER BY SW_DECOM, _row) AS k
-                   FROM swepisodes WHERE SW_DECOM IS NOT NULL)
+                   FROM swepisodes WHERE SW_DECOM IS NOT NULL AND CHILD IN (SELECT CHILD FROM la_at_end))
     WHERE k = 1)
 SELECT 'swepisodes' AS table_name, s._row, s.CHILD AS child
 FROM earliest s JOIN la_at_end l ON l.CHILD = s.CHILD LEFT JOIN header h ON h.CHILD = s.CHILD, params p
