@@ -85,7 +85,7 @@ class ReferenceStatus(StrEnum):
 
     PUBLISHED = "published"  # quoted from the named source as published
     DERIVED = "derived"  # computed from published counts by the derivation written in the file
-    APPROXIMATE = "approximate"  # not checked against a published table; replace before relying on it
+    APPROXIMATE = "approximate"  # not a published count of this population (a stand-in, or unchecked)
 
 
 SHARE_TOLERANCE = 0.005  # hand-typed shares (whole percentages) must sum to 1 within this
