@@ -81,6 +81,17 @@ def test_indicators_json_gives_raw_counts_by_year(home):
     assert "starts" in out and "ceased" in out and "cla_by_age_band" in out
 
 
+def test_indicators_text_shows_the_latest_five_years_with_age_bands_in_age_order(home):
+    result = CliRunner().invoke(build_app(), ["indicators", "--home", str(home)], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    assert "Latest 5 of 9 years" in result.stdout
+    assert "2024-25" in result.stdout and "2019-20" not in result.stdout
+    by_age = result.stdout[result.stdout.index("at 31 March by age") :]
+    shown = [band for band in ("Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over") if band in by_age]
+    assert len(shown) >= 3
+    assert [by_age.index(band) for band in shown] == sorted(by_age.index(band) for band in shown)
+
+
 def test_indicators_publish_suppresses_small_cells(home):
     out = _run(["indicators", "--json", "--publish", "--home", str(home)])
     assert out["_meta"]["published"] is True

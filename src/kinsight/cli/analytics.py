@@ -1,5 +1,6 @@
 """``kinsight indicators``, ``forecast``, ``backtest`` and ``scenario``: descriptive and demand analytics."""
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -60,6 +61,27 @@ def _options(
     )
 
 
+_TEXT_YEARS = 5
+_FIRST_NUMBER = re.compile(r"\d+")
+
+
+def _age_order(labels: list[str]) -> list[str]:
+    """Age bands youngest first ("Under 1", "1 to 4", ... "16 and over", then "Unknown"); other labels
+    keep their order.  The JSON keys arrive sorted as text, which puts "10 to 15" before "5 to 9"."""
+
+    def key(label: str) -> float:
+        if label.lower().startswith("under"):
+            return -1.0
+        match = _FIRST_NUMBER.search(label)
+        return float(match.group()) if match else float("inf")
+
+    numbered = [label for label in labels if key(label) != float("inf")]
+    others = [label for label in labels if key(label) == float("inf")]
+    if len(numbered) < 2 or any("known" not in label.lower() for label in others):
+        return labels  # not age bands (sex, placement ...): keep the order given
+    return sorted(numbered, key=key) + others
+
+
 def _print_indicators(payload: dict[str, Any]) -> None:
     meta = payload["_meta"]["indicators"]
     for name, values in payload.items():
@@ -68,18 +90,23 @@ def _print_indicators(payload: dict[str, Any]) -> None:
         table = Table(title=meta.get(name, {}).get("title", name), title_justify="left")
         if payload["_meta"]["published"]:
             values = values.get("values", {})
-        years = sorted(values)
-        table.add_column("")
+        held = sorted(values)
+        # A terminal fits about five years beside the labels; every year is in --json and on the page.
+        years = held[-_TEXT_YEARS:]
+        if len(held) > len(years):
+            table.caption = f"Latest {len(years)} of {len(held)} years; every year: --json or the web page."
+            table.caption_justify = "left"
+        table.add_column("", no_wrap=True)
         for y in years:
-            table.add_column(y, justify="right")
+            table.add_column(y, justify="right", no_wrap=True)
         rows: dict[str, list[str]] = {}
         for i, y in enumerate(years):
             v = values[y]
             cells = v.items() if isinstance(v, dict) else [("value", v)]
             for key, val in cells:
                 rows.setdefault(str(key), [""] * len(years))[i] = "" if val is None else str(val)
-        for key, cells in rows.items():
-            table.add_row(key, *cells)
+        for key in _age_order(list(rows)):
+            table.add_row(key, *rows[key])
         console.print(table)
 
 
