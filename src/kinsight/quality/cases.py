@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from kinsight.quality.context import (
+    EARLIER_SUFFIX,
     LAST_SUFFIX,
     LOOKUP_PREFIX,
     base_table,
@@ -118,7 +119,12 @@ def run_case(
             if name.startswith(LOOKUP_PREFIX):
                 lookups[name] = rows
                 continue
-            base, row_year = (name[: -len(LAST_SUFFIX)], last) if name.endswith(LAST_SUFFIX) else (name, year)
+            if name.endswith(LAST_SUFFIX):
+                base, row_year = name[: -len(LAST_SUFFIX)], last
+            elif name.endswith(EARLIER_SUFFIX):  # a case's "earlier" rows sit two years back
+                base, row_year = name[: -len(EARLIER_SUFFIX)], previous_year(last)
+            else:
+                base, row_year = name, year
             bases.setdefault(base, []).extend((row_year, row) for row in rows)
         for table in rule.tables:
             if not table.startswith(LOOKUP_PREFIX):
@@ -130,7 +136,7 @@ def run_case(
             names: list[str] = list(columns_for(rule.dataset, base)) if columns_for else []
             for source in every:
                 for key, value in case_tables(source).items():
-                    if key.removesuffix(LAST_SUFFIX) == base:
+                    if base_table(key) == base:
                         for row in value:
                             names.extend(c for c in row if c not in names)
             names = list(dict.fromkeys(names))

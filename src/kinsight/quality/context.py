@@ -2,7 +2,8 @@
 lookups and helper macros.
 
 Tables are materialised lazily, once per year, only when a rule asks for them: ``<table>`` (this year),
-``<table>_last`` (previous year, empty if not held) and ``<table>_raw`` and ``<table>_last_raw``
+``<table>_last`` (previous year, empty if not held), ``<table>_earlier`` (every earlier year held) and
+``<table>_raw`` and ``<table>_last_raw``
 (the rows as received, all VARCHAR, for "not a valid date" rules that must see what the typed column
 could not hold, and for columns a file carries beyond the spec).  Derived relations (``derived.yaml``:
 ``episodes_seq``, ``final_episodes`` ...) are built the same way, once, the first time a rule names them,
@@ -28,6 +29,7 @@ from kinsight.domain.years import format_year, parse_year, year_end, year_start
 
 CHILD_COLUMNS = ("CHILD", "LAchildID")
 LAST_SUFFIX = "_last"
+EARLIER_SUFFIX = "_earlier"  # every year held before this one (the previous year included)
 RAW_SUFFIX = "_raw"
 LOOKUP_PREFIX = "lookup_"
 _DERIVED_FILE = Path(__file__).with_name("derived.yaml")
@@ -136,9 +138,9 @@ def _reads_sequence(name: str) -> bool:
 
 
 def base_table(name: str) -> str:
-    """``episodes_last``, ``episodes_raw`` and ``episodes_last_raw`` all read the table ``episodes``."""
+    """``episodes_last``, ``episodes_earlier``, ``episodes_raw`` ... all read the table ``episodes``."""
     name = name.removesuffix(RAW_SUFFIX)
-    return name.removesuffix(LAST_SUFFIX)
+    return name.removesuffix(LAST_SUFFIX).removesuffix(EARLIER_SUFFIX)
 
 
 def previous_year(year: str) -> str:
@@ -287,13 +289,13 @@ class YearContext:
             base = base_table(name)
             plain = name.removesuffix(RAW_SUFFIX)
             source = f"raw_{self.dataset}_{base}" if name.endswith(RAW_SUFFIX) else f"{self.dataset}_{base}"
-            year = self.last_year if plain.endswith(LAST_SUFFIX) else self.year
+            if plain.endswith(EARLIER_SUFFIX):  # 'YYYY-YY' labels sort as the years do
+                where = f"collection_year < '{self.year}'"
+            else:
+                where = f"collection_year = '{self.last_year if plain.endswith(LAST_SUFFIX) else self.year}'"
             # A view, not a copy: scanning the store with the year filter costs less than copying every
             # slice once (measured on a 50,000-child return), and holds no second copy in memory.
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source} WHERE collection_year ="
-                f" '{year}'"
-            )
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source} WHERE {where}")
             self._views.add(name)
             self._made.add(name)
 
@@ -308,12 +310,13 @@ class YearContext:
                 self.ensure(derived_used(text))
 
     def _slice_names(self) -> frozenset[str]:
-        """Every year-slice name rule SQL may read: ``<table>``, ``<table>_last`` and their ``_raw``."""
+        """Every year-slice name rule SQL may read: ``<table>``, ``<table>_last``, ``<table>_earlier`` and
+        their ``_raw``."""
         if self._slices is None:
             self._slices = frozenset(
                 f"{t}{last}{raw}".lower()
                 for t in self.tables
-                for last in ("", LAST_SUFFIX)
+                for last in ("", LAST_SUFFIX, EARLIER_SUFFIX)
                 for raw in ("", RAW_SUFFIX)
             )
         return self._slices
