@@ -20,9 +20,8 @@ from kinsight.domain.specs import DatasetSpec
 from kinsight.domain.years import format_year, year_for_date
 from kinsight.errors import DataFileError, Location
 from kinsight.ingest.model import Finding, ReadTable, Severity, SourceFile, int32_array, string_array
+from kinsight.ingest.xml_safety import check_prolog, local_name, parser_options
 
-_PROLOG_PROBE = 1 << 16
-_UNSAFE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 # Containers that hold repeated records or values, per record element (local names).
@@ -40,41 +39,11 @@ _CONTAINERS = {
 }
 
 
-def _local(element: etree._Element) -> str:
-    """The element's name without a namespace ("" for comments and processing instructions)."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2] if tag[0] == "{" else tag
-
-
 def _children(element: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     for child in element:
-        name = _local(child)
+        name = local_name(child)
         if name:
             yield name, child
-
-
-def _check_prolog(source: SourceFile) -> None:
-    with source.path.open("rb") as handle:
-        probe = handle.read(_PROLOG_PROBE)
-    if not probe.strip():
-        raise DataFileError(
-            "the file is empty (0 bytes)" if not probe else "the file is empty",
-            location=Location(source.name),
-        )
-    start = probe.find(b"<")
-    while start != -1 and probe[start : start + 2] in (b"<?", b"<!"):
-        if _UNSAFE.match(probe, start):
-            raise DataFileError(
-                "the file declares a DOCTYPE or entities, which Kinsight refuses as unsafe",
-                location=Location(source.name),
-                hint="A CIN census file never needs a DOCTYPE; export it again from the case system.",
-            )
-        end = probe.find(b">", start)
-        if end == -1:
-            break
-        start = probe.find(b"<", end)
 
 
 class _Collector:
@@ -97,7 +66,7 @@ class _Collector:
         """Add one record element: its field elements' text, plus the ids from its parents."""
         fields = self.spec.tables[table].fields
         values: dict[str, str | None] = dict(context)
-        allowed = _CONTAINERS.get(_local(element), set())
+        allowed = _CONTAINERS.get(local_name(element), set())
         for name, child in _children(element):
             if name in fields:
                 values[name] = child.text
@@ -218,7 +187,7 @@ def _year_from_header(values: dict[str, str | None]) -> str | None:
 
 def read_cin_xml(source: SourceFile, sha256: str, spec: DatasetSpec) -> list[ReadTable]:
     """Every CIN table read from one census file (empty tables included), refusing unsafe or broken XML."""
-    _check_prolog(source)
+    check_prolog(source, "A CIN census file")
     collector = _Collector(spec, source)
     header_values: dict[str, str | None] = {}
     children = 0
@@ -227,14 +196,10 @@ def read_cin_xml(source: SourceFile, sha256: str, spec: DatasetSpec) -> list[Rea
             str(source.path),
             events=("end",),
             tag=("{*}Child", "{*}Header"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
+            **parser_options(),  # type: ignore[arg-type]
         )
         for _, element in context:
-            if _local(element) == "Child":
+            if local_name(element) == "Child":
                 children += 1
                 _child(collector, element, children)
             else:
@@ -252,7 +217,7 @@ def read_cin_xml(source: SourceFile, sha256: str, spec: DatasetSpec) -> list[Rea
             location=Location(source.name),
             hint="Export the census file again; a complete file ends with </Message>.",
         ) from None
-    if root is None or _local(root) != "Message":
+    if root is None or local_name(root) != "Message":
         raise DataFileError(
             "this XML is not a CIN census file (its root element is not Message)",
             location=Location(source.name),

@@ -11,7 +11,6 @@ however many children the return holds.  ``_row`` is the 1-based ordinal of the 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -26,9 +25,8 @@ from kinsight.domain.specs import DatasetSpec, TableSpec
 from kinsight.domain.yamlfiles import parse_yaml
 from kinsight.errors import DataFileError, Location
 from kinsight.ingest.model import Finding, ReadTable, Severity, SourceFile, int32_array
+from kinsight.ingest.xml_safety import check_prolog, local_name, parser_options
 
-_PROLOG_PROBE = 1 << 16
-_UNSAFE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _REEXPORT = "Export the SSDA903 return again from the case management system."
 _FALSE_FLAGS = {"", "0", "N", "NO", "FALSE"}
 
@@ -67,14 +65,6 @@ def ssda903_root() -> str:
     return load_layout().root
 
 
-def _local(element: etree._Element) -> str:
-    """The element's name without a namespace ("" for comments and processing instructions)."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2] if tag[0] == "{" else tag
-
-
 def _syntax_error(source: SourceFile, error: etree.XMLSyntaxError, what: str) -> DataFileError:
     line = error.position[0] if error.position else None
     where = f" at line {line}" if line else ""
@@ -85,43 +75,16 @@ def _syntax_error(source: SourceFile, error: etree.XMLSyntaxError, what: str) ->
     )
 
 
-def _parser_options() -> dict[str, object]:
-    """The hardened lxml settings every read uses: nothing is fetched, expanded or loaded."""
-    return {
-        "resolve_entities": False,
-        "no_network": True,
-        "load_dtd": False,
-        "huge_tree": False,
-        "remove_comments": True,
-        "remove_pis": True,
-    }
-
-
 def xml_root_name(source: SourceFile) -> str:
     """The local name of an XML file's root element, read from its first bytes.
 
     Refuses an empty file and a file that declares a DOCTYPE or entities (how billion-laughs and
     external-entity attacks arrive); stops parsing at the first start tag, so it costs almost nothing.
     """
-    with source.path.open("rb") as handle:
-        probe = handle.read(_PROLOG_PROBE)
-    if not probe.strip():
-        raise DataFileError("the file is empty", location=Location(source.name))
-    start = probe.find(b"<")
-    while start != -1 and probe[start : start + 2] in (b"<?", b"<!"):
-        if _UNSAFE.match(probe, start):
-            raise DataFileError(
-                "the file declares a DOCTYPE or entities, which Kinsight refuses as unsafe",
-                location=Location(source.name),
-                hint="A return file never needs a DOCTYPE; export it again from the case system.",
-            )
-        end = probe.find(b">", start)
-        if end == -1:
-            break
-        start = probe.find(b"<", end)
+    check_prolog(source, "An XML return")
     try:
-        for _, element in etree.iterparse(str(source.path), events=("start",), **_parser_options()):
-            return _local(element)
+        for _, element in etree.iterparse(str(source.path), events=("start",), **parser_options()):
+            return local_name(element)
     except etree.XMLSyntaxError as error:
         raise _syntax_error(source, error, "Export it again.") from None
     raise DataFileError("the file holds no XML element", location=Location(source.name))
@@ -262,7 +225,7 @@ class _Collector:
         return found
 
     def unknown(self, table: str, element: etree._Element, row: int, where: str) -> None:
-        name = _local(element)
+        name = local_name(element)
         self.findings.append(
             Finding(
                 self.source.name,
@@ -404,7 +367,7 @@ def _record(collector: _Collector, table: str, element: etree._Element, row: int
         if name in fields and len(part) == 0:
             values[name] = part.text
         else:
-            where = f"the SSDA903 {table} record {_local(element)}"
+            where = f"the SSDA903 {table} record {local_name(element)}"
             collector.unknown(table, part, row, where)
     return values
 
@@ -472,14 +435,14 @@ def read_ssda903_xml(source: SourceFile, sha256: str, spec: DatasetSpec) -> list
     children = 0
     try:
         context = etree.iterparse(
-            str(source.path), events=("end",), tag=f"{{*}}{layout.child}", **_parser_options()
+            str(source.path), events=("end",), tag=f"{{*}}{layout.child}", **parser_options()
         )
         for _, element in context:
             parent = element.getparent()
             # Whatever came before this CHILD at the top level and is not a CHILD is foreign.
             previous = element.getprevious()
             while previous is not None:
-                name = _local(previous)
+                name = local_name(previous)
                 if name and name != layout.child:
                     collector.unknown(plan.header_table, previous, children + 1, f"an {layout.root} return")
                 parent.remove(previous)
@@ -492,7 +455,7 @@ def read_ssda903_xml(source: SourceFile, sha256: str, spec: DatasetSpec) -> list
         raise _syntax_error(source, error, _REEXPORT) from None
     if root is not None:
         for trailing in root:
-            name = _local(trailing)
+            name = local_name(trailing)
             if name and name != layout.child:
                 collector.unknown(plan.header_table, trailing, children, f"an {layout.root} return")
     reads: list[ReadTable] = []
