@@ -136,14 +136,6 @@ def test_heavy_check_catches_a_heavy_import() -> None:
     ]
 
 
-def test_cli_export_formats_match_the_service() -> None:
-    """``kinsight project export --help`` lists the formats without loading the service: same list."""
-    from kinsight.cli import governance as cli_governance
-    from kinsight.services import governance as service
-
-    assert tuple(cli_governance.EXPORT_FORMATS) == tuple(service.EXPORT_FORMATS)
-
-
 def test_command_owners_match_what_each_module_registers() -> None:
     """``kinsight <command>`` loads only the module named in COMMAND_OWNERS, so the table must be right.
 

@@ -22,6 +22,7 @@ from kinsight.cli.common import (
     print_json,
     settings_for,
 )
+from kinsight.domain.exports import EXPORT_FORMATS
 from kinsight.errors import DataFileError, Location, UsageError
 
 if TYPE_CHECKING:  # the service pulls in SQLAlchemy and the governance engine: load it per command
@@ -41,19 +42,6 @@ thresholds set at design, external validation).  Nothing is ever deleted; every 
   kinsight project status placement-forecast
   kinsight project advance placement-forecast
 """
-
-#: The export formats, spelt out here so ``--help`` need not load the service;
-#: tests/architecture/test_cli_startup.py checks this equals ``services.governance.EXPORT_FORMATS``.
-EXPORT_FORMATS = (
-    "atrs-json",
-    "atrs-html",
-    "model-card",
-    "datasheet",
-    "business-case",
-    "business-case-pdf",
-    "dpia-annex",
-    "dpia-annex-pdf",
-)
 
 NameArg = Annotated[str, typer.Argument(help="Project name, e.g. placement-forecast.", show_default=False)]
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kinsight.domain.exports import EXPORT_FORMATS
 from kinsight.errors import GateNotMetError, KinsightError, PermissionDeniedError, UsageError
 from kinsight.governance import exports
 from kinsight.governance.definitions import Instrument, RiskMatrix
@@ -34,16 +35,6 @@ from kinsight.storage.models_governance import GOVERNANCE_TABLES, GovProject
 #: database file, so the CLI acts as a trusted operator; the web app passes the signed-in user's role.
 LOCAL_OPERATOR = "local_operator"
 
-EXPORT_FORMATS = (
-    "atrs-json",
-    "atrs-html",
-    "model-card",
-    "datasheet",
-    "business-case",
-    "business-case-pdf",
-    "dpia-annex",
-    "dpia-annex-pdf",
-)
 
 _READY: set[tuple[str, int]] = set()
 
