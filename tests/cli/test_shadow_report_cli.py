@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from tests.shadow_decisions import decide_quickly
 from typer.testing import CliRunner
 
 from kinsight.cli.main import build_app
@@ -15,32 +16,7 @@ from kinsight.settings import Settings
 from kinsight.storage.appdb import dispose_engine
 
 runner = CliRunner()
-REASONS = "Met the child and carer at school; both describe a settled month and the child wants to stay put."
 N = 48
-
-
-def _decide_quickly(settings: Settings, model: str, decisions: dict[str, str]) -> None:
-    """Decision records written in one transaction.
-
-    The recording path itself (reasons checked, audited) is tested in test_shadow_service.py; here only
-    the comparison matters.
-    """
-    from kinsight.storage import evaluation_repo as repo
-
-    with repo.session(settings.app_database_url) as s:
-        found = repo.find_model(s, model)
-        assert found is not None
-        for child, decision in decisions.items():
-            repo.add_decision(
-                s,
-                model_id=found.id,
-                subject=child,
-                decision=decision,
-                decided_by="sw.test",
-                reasons=REASONS,
-                model_output_shown=False,
-                model_output=None,
-            )
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +45,7 @@ def home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-d
         assert result.exit_code == 0, result.output
     settings = Settings(home=home)
     children = frame["child"].to_list()
-    _decide_quickly(
+    decide_quickly(
         settings, "risk", {c: "refer" if i % 3 == 0 else "no_further_action" for i, c in enumerate(children)}
     )
     yield home, base

@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from scipy.stats import binomtest
 from sklearn.metrics import precision_score, recall_score
+from tests.shadow_decisions import decide_quickly
 
 from kinsight.errors import UsageError
 from kinsight.evaluation.bootstrap import BootstrapSettings
@@ -224,35 +225,6 @@ def test_html_has_the_banner_the_tables_and_the_chart(
 
 # --- through the service: stored group columns, decisions, the report ----------------------------------
 
-REASONS = (
-    "Visited the home on Tuesday; the carer described growing conflict at bedtime and the child asked "
-    "to talk to the independent reviewing officer."
-)
-
-
-def _decide_quickly(settings: Settings, model: str, decisions: dict[str, str]) -> None:
-    """Decision records written in one transaction.
-
-    The recording path itself (reasons checked, audited) is tested in test_shadow_service.py; here only
-    the comparison matters.
-    """
-    from kinsight.storage import evaluation_repo as repo
-
-    with repo.session(settings.app_database_url) as s:
-        found = repo.find_model(s, model)
-        assert found is not None
-        for child, decision in decisions.items():
-            repo.add_decision(
-                s,
-                model_id=found.id,
-                subject=child,
-                decision=decision,
-                decided_by="sw.test",
-                reasons=REASONS,
-                model_output_shown=False,
-                model_output=None,
-            )
-
 
 def test_service_reports_intersections_of_stored_group_columns(
     sqlite_settings: Settings, tmp_path: Path
@@ -267,7 +239,7 @@ def test_service_reports_intersections_of_stored_group_columns(
     )
     assert run["group_columns"] == ["SEX", "ETHNIC"]
     acts = zip(frame["CHILD"].to_list(), frame["acted"].to_list(), strict=True)
-    _decide_quickly(settings, "risk", {c: "refer" if a else "no_further_action" for c, a in acts})
+    decide_quickly(settings, "risk", {c: "refer" if a else "no_further_action" for c, a in acts})
 
     report = shadow_report(settings, "risk", groups=["ETHNIC", "SEX"], resamples=0)
     assert report["group_columns"] == ["ETHNIC", "SEX"] and report["compared"] == 120
@@ -309,7 +281,7 @@ def test_demonstration_run_keeps_the_protected_characteristics_for_intersections
         for subject, grp in stored.iter_rows():
             assert json.loads(grp)["sex"] == words[sexes[subject]]
         children = stored["subject"].to_list()
-        _decide_quickly(settings, "demo", {c: "refer" for c in children})
+        decide_quickly(settings, "demo", {c: "refer" for c in children})
         report = shadow_report(settings, "demo", groups="sex,ethnicity", resamples=0)
         assert report["group_columns"] == ["sex", "ethnicity"]
         assert set(report["by_column"]["sex"]) == {"male", "female"}
@@ -349,7 +321,7 @@ def test_a_run_stored_before_group_columns_were_named_still_reports(sqlite_setti
     with open_store(settings.store_path) as con:
         repo.write_shadow_outputs(con, outputs)
     acts = zip(frame["subject"].to_list(), frame["acted"].to_list(), strict=True)
-    _decide_quickly(settings, "old", {c: "refer" if a else "no_further_action" for c, a in acts})
+    decide_quickly(settings, "old", {c: "refer" if a else "no_further_action" for c, a in acts})
     report = shadow_report(settings, "old", resamples=0)
     assert report["group_columns"] == ["group"] and report["available_group_columns"] == ["group"]
     hand = _hand_groups(frame, ["SEX"])
