@@ -82,6 +82,25 @@ def _is_margin(grid: Grid, cell: Cell) -> bool:
     return cell[0] == n_rows - 1 or cell[1] == n_cols - 1
 
 
+def _pinned(grid: Grid, cell: Cell) -> bool:
+    """A zero that no cycle can ever move: every published value of its row (or column) is zero and
+    that line's total cannot be hidden.  Raising it would push another cell of the line below zero, so
+    hiding it protects nothing and an intruder recovers it exactly; it is never chosen as a secondary.
+    """
+    i, j = cell
+    if grid.values[i][j] != 0 or _is_margin(grid, cell):
+        return False
+    n_rows, n_cols = grid.shape
+
+    def all_zero(cells: list[Cell], total: Cell) -> bool:
+        movable_total = grid.present[total[0]][total[1]] and grid.eligible[total[0]][total[1]]
+        return not movable_total and all(grid.values[a][b] == 0 for a, b in cells if grid.present[a][b])
+
+    row = grid.row_equations[i] and all_zero([(i, k) for k in range(n_cols)], (i, n_cols - 1))
+    col = grid.col_equations[j] and all_zero([(k, j) for k in range(n_rows)], (n_rows - 1, j))
+    return row or col
+
+
 def _candidate_key(grid: Grid, cell: Cell, suppressed: set[Cell], cross: tuple[str, int]) -> tuple:
     value = grid.values[cell[0]][cell[1]]
     cross_count = sum(1 for c in _line_cells(grid, *cross) if c in suppressed) if cross != GROUND else 0
@@ -98,7 +117,9 @@ def _complete_lines(grid: Grid, suppressed: set[Cell]) -> bool:
         cells = _line_cells(grid, kind, index)
         if sum(1 for c in cells if c in suppressed) != 1:
             continue
-        options = [c for c in cells if c not in suppressed and grid.eligible[c[0]][c[1]]]
+        options = [
+            c for c in cells if c not in suppressed and grid.eligible[c[0]][c[1]] and not _pinned(grid, c)
+        ]
         if not options:
             continue  # pass 2 looks wider: the lone cell gets a cycle through other lines
         best = min(
@@ -183,6 +204,8 @@ def _close_cycles(grid: Grid, suppressed: set[Cell]) -> bool:
         for i in range(n_rows):
             for j in range(n_cols):
                 if (i, j) in suppressed or not grid.present[i][j] or not grid.eligible[i][j]:
+                    continue
+                if _pinned(grid, (i, j)):
                     continue
                 if any(u in after and v in before for u, v in _arcs(grid, (i, j))):
                     value = grid.values[i][j]
