@@ -28,41 +28,20 @@ from kinsight.governance.scoring import risk_level, score_maturity, score_triage
 from kinsight.governance.vocabulary import Actor, EvidenceKind, SignoffRole, Stage
 from kinsight.settings import Settings
 from kinsight.storage import governance_repo as repo
-from kinsight.storage.appdb import Base, make_engine, make_sessionmaker
-from kinsight.storage.models_governance import GOVERNANCE_TABLES, GovProject
+from kinsight.storage.appdb import ensure_db, make_sessionmaker
+from kinsight.storage.models_governance import GovProject
 
 #: The role of someone running the ``kinsight`` command on the machine itself.  They already hold the
 #: database file, so the CLI acts as a trusted operator; the web app passes the signed-in user's role.
 LOCAL_OPERATOR = "local_operator"
 
 
-_READY: set[tuple[str, int]] = set()
-
-
 # --- database, permissions, audit ----------------------------------------------------------------
-
-
-def _engine(settings: Settings) -> Any:
-    """The app database engine with the governance tables present.
-
-    The platform's ``ensure_db`` applies the Alembic migrations and keeps one engine per URL; the
-    governance tables are then created if missing (until the lead adds their migration).
-    """
-    url = settings.app_database_url
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    appdb = importlib.import_module("kinsight.storage.appdb")
-    ensure = getattr(appdb, "ensure_db", None)
-    engine = ensure(url) if ensure else make_engine(url)
-    if (url, id(engine)) not in _READY:
-        Base.metadata.create_all(engine, tables=GOVERNANCE_TABLES, checkfirst=True)
-        _READY.add((url, id(engine)))
-    return engine
 
 
 @contextmanager
 def _session(settings: Settings) -> Iterator[Session]:
-    maker = make_sessionmaker(_engine(settings))
+    maker = make_sessionmaker(ensure_db(settings.app_database_url))
     with maker() as session, session.begin():
         yield session
 

@@ -50,6 +50,7 @@ from kinsight.monitoring.schedule import ReviewSchedule, next_review
 from kinsight.monitoring.thresholds import MonitoringThresholds, default_thresholds, merged_thresholds
 from kinsight.settings import Settings
 from kinsight.storage import monitoring_repo as repo
+from kinsight.storage.appdb import aware
 from kinsight.storage.models_monitoring import MonDeployment, MonRun, MonVersion
 
 log = logging.getLogger(__name__)
@@ -238,7 +239,7 @@ def _deployment_view(s: Any, d: MonDeployment, on: dt.date) -> dict[str, Any]:
         else {
             "id": last.id,
             "period": last.period,
-            "run_at": repo.aware(last.run_at),
+            "run_at": aware(last.run_at),
             "breached": last.breached,
         },
         "producing_outputs": produces_outputs(d.status),
@@ -589,7 +590,7 @@ def run_one(
         source = current or (Path(d.current_path) if d.current_path else None)
         outcomes_config = d.outcomes
         last = repo.last_run(s, d)
-        since = repo.aware(last.run_at) if last else None
+        since = aware(last.run_at) if last else None
         moment = now()
         usage = repo.usage_events(s, name, since, moment)
         version_row = v
@@ -743,7 +744,7 @@ def _run_view(r: MonRun) -> dict[str, Any]:
         "id": r.id,
         "period": r.period,
         "version": r.version,
-        "run_at": repo.aware(r.run_at),
+        "run_at": aware(r.run_at),
         "breached": r.breached,
         "triggered_by": r.triggered_by,
         "current_rows": r.current_rows,
@@ -761,8 +762,8 @@ def _alert_view(a: Any, name: str | None = None) -> dict[str, Any]:
         "subject": a.subject,
         "message": a.message,
         "period": a.period,
-        "raised_at": repo.aware(a.raised_at),
-        "acknowledged_at": repo.aware(a.acknowledged_at),
+        "raised_at": aware(a.raised_at),
+        "acknowledged_at": aware(a.acknowledged_at),
         "acknowledged_by": a.acknowledged_by,
     }
 
@@ -783,7 +784,7 @@ def detail(settings: Settings, actor: Actor, name: str) -> dict[str, Any]:
                 "accuracy_thresholds": v.accuracy_thresholds,
                 "evaluation_passed": v.evaluation_passed,
                 "evaluation": v.evaluation,
-                "registered_at": repo.aware(v.registered_at),
+                "registered_at": aware(v.registered_at),
                 "registered_by": v.registered_by,
             }
             for v in repo.versions(s, d)
@@ -814,7 +815,7 @@ def detail(settings: Settings, actor: Actor, name: str) -> dict[str, Any]:
                 "reason": st.reason,
                 "by": st.actor,
                 "role": st.actor_role,
-                "at": repo.aware(st.at),
+                "at": aware(st.at),
                 "details": st.details,
             }
             for st in repo.steps(s, d)
@@ -950,7 +951,7 @@ def record_review(
             raise ConflictError(f"'{name}' is retired: it is no longer reviewed.")
         past = repo.reviews(s, d)
         last = past[-1] if past else None
-        since = repo.aware(last.recorded_at) if last else None
+        since = aware(last.recorded_at) if last else None
         due = next_review(
             _schedule_of(d), went_live=d.went_live_on, last_review=last.held_on if last else None, today=held
         )
@@ -970,7 +971,7 @@ def record_review(
                     "alerts": [
                         _alert_view(a, name)
                         for a in repo.alerts(s, deployment=d)
-                        if since is None or repo.aware(a.raised_at) > since  # type: ignore[operator]
+                        if since is None or aware(a.raised_at) > since  # type: ignore[operator]
                     ],
                 },
                 default=str,

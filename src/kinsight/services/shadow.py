@@ -33,6 +33,7 @@ from kinsight.services import audit
 from kinsight.settings import Settings
 from kinsight.storage import evaluation_repo as repo
 from kinsight.storage.analytical import open_store
+from kinsight.storage.appdb import aware
 
 DEMO_SOURCE = "demonstration model"
 SHADOW_NOTICE = (
@@ -73,7 +74,7 @@ def _model_dict(row: Any) -> dict[str, Any]:
         "threshold": row.threshold,
         "show_score": row.show_score,
         "registered_by": row.registered_by,
-        "registered_at": repo.aware(row.registered_at),
+        "registered_at": aware(row.registered_at),
     }
 
 
@@ -292,7 +293,7 @@ def shadow_run(
             data_as_at=as_at,
             comparison={"source": source, "group_columns": group_columns},
         )
-        run_id, run_at = run.id, repo.aware(run.run_at)
+        run_id, run_at = run.id, aware(run.run_at)
     stamped = outputs.with_columns(
         pl.lit(run_id, dtype=pl.Int32).alias("run_id"),
         pl.lit(name).alias("model"),

@@ -7,12 +7,15 @@ production and in CI.  Child-level data never goes here.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, create_engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -121,3 +124,25 @@ def ensure_db(url: str) -> Engine:
             if url not in _MIGRATED:
                 init_db(url)
     return engine_for(url)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A session on the migrated app database that commits on success and rolls back on error.
+
+    Every area's repository uses this one; the migrations create every area's tables.
+    """
+    with Session(ensure_db(url), expire_on_commit=False) as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything in the app database is written in UTC."""
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -7,9 +7,7 @@ outputs (one score per child) are child-level data, so they live in the analytic
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -17,11 +15,11 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kinsight.storage.appdb import Base, ensure_db
+from kinsight.storage.appdb import session_scope
 from kinsight.storage.models_evaluation import EvalDecision, EvalModel, EvalShadowRun
 
-_TABLES = [EvalModel.__table__, EvalShadowRun.__table__, EvalDecision.__table__]
-_READY: set[str] = set()
+session = session_scope  # the shared unit of work (storage.appdb)
+
 
 SHADOW_OUTPUTS = "_shadow_outputs"
 SHADOW_COLUMNS: dict[str, str] = {
@@ -35,29 +33,6 @@ SHADOW_COLUMNS: dict[str, str] = {
     "grp": "VARCHAR",
     "scored_at": "TIMESTAMP",
 }
-
-
-def aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; everything here is written in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-@contextmanager
-def session(url: str) -> Iterator[Session]:
-    """A migrated app database session that commits on success and rolls back on error."""
-    engine = ensure_db(url)
-    if url not in _READY:
-        Base.metadata.create_all(engine, tables=_TABLES, checkfirst=True)
-        _READY.add(url)
-    with Session(engine, expire_on_commit=False) as s:
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
 
 
 # --- model registry -----------------------------------------------------------------------------------

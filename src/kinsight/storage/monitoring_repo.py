@@ -7,17 +7,14 @@ shared migration adds them).  Other functions take that session; the service own
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kinsight.errors import ConflictError, NotFoundError
-from kinsight.storage.appdb import Base, ensure_db
+from kinsight.storage.appdb import session_scope
 from kinsight.storage.models_monitoring import (
-    MONITORING_TABLES,
     MonAlert,
     MonDeployment,
     MonFigure,
@@ -28,34 +25,7 @@ from kinsight.storage.models_monitoring import (
 )
 from kinsight.storage.models_platform import AuditRecord
 
-_READY: set[str] = set()
-
-
-def aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes; everything here is stored in UTC."""
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-@contextmanager
-def session(url: str) -> Iterator[Session]:
-    engine = ensure_db(url)
-    if url not in _READY:
-        Base.metadata.create_all(engine, tables=MONITORING_TABLES, checkfirst=True)
-        _READY.add(url)
-    with Session(engine, expire_on_commit=False) as s:
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-
-
-def forget(url: str) -> None:
-    """Tests that drop a database call this so the tables are created again next time."""
-    _READY.discard(url)
+session = session_scope  # the shared unit of work (storage.appdb)
 
 
 # --- deployments and versions --------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
@@ -19,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from kinsight.domain.audit import AuditEntry, chain_hash
-from kinsight.storage.appdb import ensure_db
+from kinsight.storage.appdb import ensure_db, session_scope
 from kinsight.storage.models_platform import (
     ApiToken,
     AuditFlag,
@@ -31,6 +30,8 @@ from kinsight.storage.models_platform import (
     User,
 )
 
+session = session_scope  # the shared unit of work (storage.appdb)
+
 #: One lock per database URL: appends from the threads of one process wait here, in order.
 _CHAIN_LOCKS: dict[str, threading.Lock] = {}
 _CHAIN_LOCKS_GUARD = threading.Lock()
@@ -38,18 +39,6 @@ _CHAIN_LOCKS_GUARD = threading.Lock()
 
 def engine(url: str) -> Engine:
     return ensure_db(url)
-
-
-@contextmanager
-def session(url: str) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    with Session(engine(url), expire_on_commit=False) as s:
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
 
 
 # --- users ---------------------------------------------------------------------------------------------
