@@ -137,16 +137,9 @@ def test_bias_text_output_says_how_far_each_reference_can_be_trusted(tmp_path: P
 
 
 def _store(tmp_path: Path) -> Path:
-    import duckdb
-    from tests.unit.evaluation.synthetic_903 import make_903
+    from tests.unit.evaluation.synthetic_903 import write_903_store
 
-    header, episodes = make_903(250, seed=4)
-    con = duckdb.connect(str(tmp_path / "store.duckdb"))
-    con.register("h", header.to_arrow())
-    con.register("e", episodes.to_arrow())
-    con.execute("create table ssda903_header as select * from h")
-    con.execute("create table ssda903_episodes as select * from e")
-    con.close()
+    write_903_store(tmp_path, 250, seed=4)
     return tmp_path
 
 

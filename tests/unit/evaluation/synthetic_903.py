@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -51,3 +53,15 @@ def make_903(children: int = 300, seed: int = 0) -> tuple[pl.DataFrame, pl.DataF
                 break
             start = end
     return pl.DataFrame(header), pl.DataFrame(episodes)
+
+
+def write_903_store(home: Path, children: int = 300, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Make the tables with ``make_903`` and store them as ``ssda903_header`` and ``ssda903_episodes`` in
+    ``home``'s analytical store; returns them for the test's own computation."""
+    header, episodes = make_903(children, seed=seed)
+    with duckdb.connect(str(home / "store.duckdb")) as con:
+        con.register("h", header.to_arrow())
+        con.register("e", episodes.to_arrow())
+        con.execute("create table ssda903_header as select * from h")
+        con.execute("create table ssda903_episodes as select * from e")
+    return header, episodes

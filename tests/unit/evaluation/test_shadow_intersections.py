@@ -256,17 +256,12 @@ def test_service_reports_intersections_of_stored_group_columns(
 
 def test_demonstration_run_keeps_the_protected_characteristics_for_intersections(tmp_path: Path) -> None:
     import duckdb
-    from tests.unit.evaluation.synthetic_903 import make_903
+    from tests.unit.evaluation.synthetic_903 import write_903_store
 
     from kinsight.services.evaluation import model_demo
     from kinsight.storage.appdb import dispose_engine
 
-    header, episodes = make_903(150, seed=4)
-    with duckdb.connect(str(tmp_path / "store.duckdb")) as con:
-        con.register("h", header.to_arrow())
-        con.register("e", episodes.to_arrow())
-        con.execute("create table ssda903_header as select * from h")
-        con.execute("create table ssda903_episodes as select * from e")
+    header, episodes = write_903_store(tmp_path, 150, seed=4)
     settings = Settings(home=tmp_path)
     try:
         model_demo(settings, resamples=0, pdf=False)

@@ -154,17 +154,12 @@ def test_unknown_model_and_missing_run_are_explained(sqlite_settings: Settings) 
 
 
 def test_demonstration_model_scores_each_childs_current_placement(tmp_path: Path) -> None:
-    from tests.unit.evaluation.synthetic_903 import make_903
+    from tests.unit.evaluation.synthetic_903 import write_903_store
 
     from kinsight.services.evaluation import model_demo
     from kinsight.storage.appdb import dispose_engine
 
-    header, episodes = make_903(200, seed=9)
-    with duckdb.connect(str(tmp_path / "store.duckdb")) as con:
-        con.register("h", header.to_arrow())
-        con.register("e", episodes.to_arrow())
-        con.execute("create table ssda903_header as select * from h")
-        con.execute("create table ssda903_episodes as select * from e")
+    header, episodes = write_903_store(tmp_path, 200, seed=9)
     settings = Settings(home=tmp_path)
     try:
         model_demo(settings, resamples=0, pdf=False)
