@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -161,16 +162,28 @@ def privacy_verdict(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def latest_risk_report(settings: Settings, *, project: str) -> dict[str, Any] | None:
-    """The newest filed risk report of a project as ``{"passed": bool, "summary": str, ...}``, or None."""
-    found = _newest(settings, PRIVACY, project)
+def _latest_filed(
+    settings: Settings,
+    kind: str,
+    project: str,
+    keys: tuple[str, str],
+    shape: Callable[[dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any] | None:
+    """The newest filed item of ``kind`` in the gate's shape, or None when there is none or it is not
+    whole: ``keys`` names the body's item and a mapping the item must hold."""
+    found = _newest(settings, kind, project)
     if found is None:
         return None
     path, body = found
-    report = body.get("report")
-    if not isinstance(report, dict) or not isinstance(report.get("risk"), dict):
+    item = body.get(keys[0])
+    if not isinstance(item, dict) or not isinstance(item.get(keys[1]), dict):
         return None
-    return privacy_verdict(report) | {"file": path.name, "recorded_at": body.get("recorded_at")}
+    return shape(item) | {"file": path.name, "recorded_at": body.get("recorded_at")}
+
+
+def latest_risk_report(settings: Settings, *, project: str) -> dict[str, Any] | None:
+    """The newest filed risk report of a project as ``{"passed": bool, "summary": str, ...}``, or None."""
+    return _latest_filed(settings, PRIVACY, project, ("report", "risk"), privacy_verdict)
 
 
 # --- evaluation --------------------------------------------------------------------------------------
@@ -232,11 +245,4 @@ def alpha_payload(result: dict[str, Any]) -> dict[str, Any]:
 
 def latest_alpha_result(settings: Settings, *, project: str) -> dict[str, Any] | None:
     """The newest filed evaluation of a project in the gate's shape, or None when there is none."""
-    found = _newest(settings, EVALUATION, project)
-    if found is None:
-        return None
-    path, body = found
-    result = body.get("result")
-    if not isinstance(result, dict) or not isinstance(result.get("overall"), dict):
-        return None
-    return alpha_payload(result) | {"file": path.name, "recorded_at": body.get("recorded_at")}
+    return _latest_filed(settings, EVALUATION, project, ("result", "overall"), alpha_payload)
