@@ -1,20 +1,26 @@
-"""What rule SQL sees (docs/RULES.md): per-year temp tables, derived relations, ``params``, ``codeset()``,
+"""What rule SQL sees (docs/RULES.md): per-year tables, derived relations, ``params``, ``codeset()``,
 lookups and helper macros.
 
-Tables are materialised lazily, once per year, only when a rule asks for them: ``<table>`` (this year),
+They live in a workspace: an in-memory database attached for the year's check and detached after it,
+found through the connection's search path after the store (so a store table is never shadowed and a
+``CREATE`` without a schema still goes to the store).  A workspace, unlike temp objects, is seen by every
+cursor of the store's connection, so the engine can run rules on several threads at once.
+
+Tables are made lazily, once per year, only when a rule asks for them: ``<table>`` (this year),
 ``<table>_last`` (previous year, empty if not held), ``<table>_earlier`` (every earlier year held) and
 ``<table>_raw`` and ``<table>_last_raw``
 (the rows as received, all VARCHAR, for "not a valid date" rules that must see what the typed column
 could not hold, and for columns a file carries beyond the spec).  Derived relations (``derived.yaml``:
 ``episodes_seq``, ``final_episodes`` ...) are built the same way, once, the first time a rule names them,
 so two hundred rules do not each recompute "the child's previous episode": sequences and joins marked
-``materialise`` as temp tables (a sequence links only the ``prev_C`` / ``next_C`` columns the run's rules
+``materialise`` as tables (a sequence links only the ``prev_C`` / ``next_C`` columns the run's rules
 name), plain filters such as ``final_episodes`` as views over them.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,15 +43,16 @@ _BANK_HOLIDAYS_FILE = Path(__file__).with_name("bank_holidays.yaml")
 _LINK = re.compile(r"\b(prev|next)_(\w+)", re.IGNORECASE)
 
 # Helper macros every rule may use.  They are small and named for what they mean to a data officer.
+# ``{ws}`` is the workspace's schema.
 MACROS = (
     # Whole years of age on a date (birthdays count on the day itself).
-    "CREATE OR REPLACE TEMP MACRO age_on(dob, on_date) AS date_sub('year', dob, on_date)",
+    "CREATE OR REPLACE MACRO {ws}.age_on(dob, on_date) AS date_sub('year', dob, on_date)",
     # A raw value that is blank, or a date written DD/MM/YYYY or YYYY-MM-DD.
-    "CREATE OR REPLACE TEMP MACRO is_blank(v) AS (v IS NULL OR trim(CAST(v AS VARCHAR)) = '')",
-    "CREATE OR REPLACE TEMP MACRO valid_date(v) AS (coalesce(try_strptime(trim(CAST(v AS VARCHAR)),"
+    "CREATE OR REPLACE MACRO {ws}.is_blank(v) AS (v IS NULL OR trim(CAST(v AS VARCHAR)) = '')",
+    "CREATE OR REPLACE MACRO {ws}.valid_date(v) AS (coalesce(try_strptime(trim(CAST(v AS VARCHAR)),"
     " '%d/%m/%Y'),"
     " try_strptime(trim(CAST(v AS VARCHAR)), '%Y-%m-%d')) IS NOT NULL)",
-    "CREATE OR REPLACE TEMP MACRO codeset(set_name) AS TABLE SELECT code FROM _codesets WHERE name ="
+    "CREATE OR REPLACE MACRO {ws}.codeset(set_name) AS TABLE SELECT code FROM _codesets WHERE name ="
     " set_name",
 )
 
@@ -53,7 +60,7 @@ MACROS = (
 # to its end: the calendar of the DfE's "within N working days" rules.  A table macro binds its tables
 # when it is created, so this one is made after ``params`` and ``_bank_holidays``.
 WORKING_DAYS_MACRO = (
-    "CREATE OR REPLACE TEMP MACRO working_days() AS TABLE SELECT day FROM ("
+    "CREATE OR REPLACE MACRO {ws}.working_days() AS TABLE SELECT day FROM ("
     " SELECT CAST(unnest(generate_series(CAST(collection_start AS TIMESTAMP) - INTERVAL 30 DAY,"
     " CAST(collection_end AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS day FROM params)"
     " WHERE isodow(day) < 6 AND day NOT IN (SELECT day FROM _bank_holidays)"
@@ -111,6 +118,7 @@ def derived_relations() -> dict[str, Derived]:
 
 
 _WORD = re.compile(r"\w+")
+_WORKSPACES = itertools.count(1)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -224,11 +232,12 @@ def codeset_columns(codesets: Mapping[str, Sequence[str]]) -> dict[str, tuple[st
 
 @dataclass
 class YearContext:
-    """The temp tables and macros for checking one dataset in one collection year.
+    """The workspace of checking one dataset in one collection year: its tables, views and macros.
 
     ``lookups`` are reference tables given by the caller for this run only (e.g. ``lookup_own_la`` from
-    the settings), as ``{column: values}`` text columns; they are created as temp tables unless the store
-    already holds one of that name.
+    the settings), as ``{column: values}`` text columns; they are made in the workspace unless the store
+    already holds one of that name.  ``con`` sees the workspace until ``close``; ``cursor`` gives another
+    connection that sees it too (one per thread: a DuckDB connection runs one statement at a time).
     """
 
     con: duckdb.DuckDBPyConnection
@@ -240,30 +249,52 @@ class YearContext:
     lookups: Mapping[str, Mapping[str, Sequence[str | None]]] = field(default_factory=dict)
     _made: set[str] = field(default_factory=set)
     _slices: frozenset[str] | None = None
-    _views: set[str] = field(default_factory=set)
     _links: dict[str, set[str]] | None = None  # 'prev' / 'next' -> lower-case column names rules read
+    _columns: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.last_year = previous_year(self.year)
         self.present = set(self.present)
         con = self.con
-        create_from_columns(con, "_codesets", codeset_columns(self.codesets))
-        create_from_columns(con, "_bank_holidays", {"day": ("DATE", list(bank_holidays()))})
+        store, previous_path = con.execute(
+            "SELECT current_database(), current_setting('search_path')"
+        ).fetchone()  # type: ignore[misc]
+        self._previous_path = str(previous_path)
+        self.database = f"_audit_{next(_WORKSPACES)}"
+        self.ws = f"{self.database}.main"
+        con.execute(f"ATTACH ':memory:' AS {self.database}")
+        # The store first: names a rule reads that the store does not hold are found in the workspace.
+        store_schema = '"' + str(store).replace('"', '""') + '".main'
+        self.search_path = f"{store_schema},{self.ws}".replace("'", "''")
+        con.execute(f"SET search_path = '{self.search_path}'")
+        ws = self.ws
+        create_from_columns(con, f"{ws}._codesets", codeset_columns(self.codesets), temp=False)
+        create_from_columns(con, f"{ws}._bank_holidays", {"day": ("DATE", list(bank_holidays()))}, temp=False)
         for statement in MACROS:
-            con.execute(statement)
+            con.execute(statement.format(ws=ws))
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE params AS SELECT ?::VARCHAR AS year, ?::DATE AS collection_start,"
+            f"CREATE OR REPLACE TABLE {ws}.params AS SELECT ?::VARCHAR AS year, ?::DATE AS collection_start,"
             " ?::DATE AS collection_end, ?::VARCHAR AS last_year",
             [self.year, year_start(self.year), year_end(self.year), self.last_year],
         )
-        con.execute(WORKING_DAYS_MACRO)
+        con.execute(WORKING_DAYS_MACRO.format(ws=ws))
         for name, data in self.lookups.items():
             if name not in self.present:
                 create_from_columns(
-                    con, name, {column: ("VARCHAR", values) for column, values in data.items()}
+                    con,
+                    f"{ws}.{name}",
+                    {column: ("VARCHAR", values) for column, values in data.items()},
+                    temp=False,
                 )
                 self._made.add(name)
                 self.present.add(name)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Another connection to the store that sees the workspace (for running rules on a thread)."""
+        cursor = self.con.cursor()
+        cursor.execute("SET enable_progress_bar = false")
+        cursor.execute(f"SET search_path = '{self.search_path}'")
+        return cursor
 
     def missing(self, names: Sequence[str]) -> list[str]:
         """The tables a rule reads that this year does not have (``_last`` needs only its base table)."""
@@ -295,8 +326,8 @@ class YearContext:
                 where = f"collection_year = '{self.last_year if plain.endswith(LAST_SUFFIX) else self.year}'"
             # A view, not a copy: scanning the store with the year filter costs less than copying every
             # slice once (measured on a 50,000-child return), and holds no second copy in memory.
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM {source} WHERE {where}")
-            self._views.add(name)
+            view = f"{self.ws}.{name}"
+            self.con.execute(f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM {source} WHERE {where}")
             self._made.add(name)
 
     def ensure_for(self, rule_tables: Sequence[str], *texts: str | None) -> None:
@@ -355,10 +386,9 @@ class YearContext:
         if item.sql is not None and not item.materialise:
             # A plain query (``final_episodes`` is a filter of ``episodes_seq``) is a view: reading it costs a
             # scan of what it reads, less than copying its rows once.
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW {item.name} AS {body}")
-            self._views.add(item.name)
+            self.con.execute(f"CREATE OR REPLACE VIEW {self.ws}.{item.name} AS {body}")
         else:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {item.name} AS {body}")
+            self.con.execute(f"CREATE OR REPLACE TABLE {self.ws}.{item.name} AS {body}")
         self._made.add(item.name)
 
     def child_column(self, table: str) -> str | None:
@@ -369,14 +399,21 @@ class YearContext:
         return None
 
     def columns(self, table: str) -> list[str]:
-        self.ensure([table])
-        return [row[0] for row in self.con.execute(f"DESCRIBE {table}").fetchall()]
+        """A relation's columns, read once (workers ask too, and must not share ``con``)."""
+        if table not in self._columns:
+            self.ensure([table])
+            self._columns[table] = [row[0] for row in self.con.execute(f"DESCRIBE {table}").fetchall()]
+        return self._columns[table]
 
     def close(self) -> None:
-        for name in self._made:
-            kind = "VIEW" if name in self._views else "TABLE"
-            self.con.execute(f"DROP {kind} IF EXISTS temp.{name}")
+        """Detach the workspace (everything made for the year goes with it) and restore the search path."""
+        if not self._previous_path:
+            self.con.execute("RESET search_path")
+        else:
+            self.con.execute(f"SET search_path = '{self._previous_path}'")
+        self.con.execute(f"DETACH DATABASE IF EXISTS {self.database}")
         self._made.clear()
+        self._columns.clear()
 
 
 def describe_offer() -> list[dict[str, Any]]:

@@ -1,11 +1,14 @@
-"""Run rules for one dataset and year on DuckDB, writing hits into a temp table without leaving the database.
+"""Run rules for one dataset and year on DuckDB, writing hits into a workspace table without leaving the
+database.
 
-Speed comes from four choices: every single-table check of a table is compiled into ONE query (one
+Speed comes from five choices: every single-table check of a table is compiled into ONE query (one
 flag per rule, then unnested); SQL modules run as a few UNION ALL batches rather than one statement each
 (parsing, planning and scheduling a statement costs more than many small rules do); the year's tables and
 derived relations are materialised once and shared by every rule; hits never travel through Python,
-they are inserted straight into ``_hits`` and joined to rule metadata.  A batch that errors is re-run
-rule by rule, so one broken rule is reported as failed and the others still run.  A rule whose tables or
+they are inserted straight into ``_hits`` and joined to rule metadata; and the statements run on as many
+threads as DuckDB has (each thread its own cursor: DuckDB plans one statement per connection at a time,
+and planning is most of the cost of a small return's rules).  A batch that errors is re-run rule by
+rule, so one broken rule is reported as failed and the others still run.  A rule whose tables or
 columns are absent is skipped.
 """
 
@@ -13,9 +16,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
@@ -33,8 +38,9 @@ from kinsight.quality.model import Rule, RuleOutcome, RuleStatus, YearRun
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = (
-    40  # SQL rules per UNION ALL statement: big enough to amortise overhead, small to re-run on error
+    20  # SQL rules per UNION ALL statement: big enough to amortise overhead, small to share out and re-run
 )
+MAX_WORKERS = 4  # threads running statements at once (no more than DuckDB's own thread count)
 
 _MISSING_COLUMN = re.compile(
     r'Referenced column "?([^"\s]+)"? not found|does not have a column named "?([^"\s]+)"?'
@@ -71,13 +77,18 @@ def _short(error: Exception) -> str:
 class _Runner:
     def __init__(self, ctx: YearContext, rules: Sequence[Rule]) -> None:
         self.ctx = ctx
-        self.con = ctx.con
         self.rules = list(rules)
         self.outcomes: dict[int, RuleOutcome] = {}
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE _hits (rule_idx INTEGER, table_name VARCHAR, _row INTEGER, child"
-            " VARCHAR)"
+        self._local = threading.local()
+        ctx.con.execute(
+            f"CREATE OR REPLACE TABLE {ctx.ws}._hits (rule_idx INTEGER, table_name VARCHAR, _row INTEGER,"
+            " child VARCHAR)"
         )
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The calling thread's connection: a worker's own cursor, else the context's connection."""
+        return getattr(self._local, "con", None) or self.ctx.con
 
     # single-table checks -------------------------------------------------------------------------
     def _check_select(self, table: str, items: Sequence[tuple[int, Rule]]) -> str:
@@ -91,18 +102,22 @@ class _Runner:
             ") WHERE rule_idx IS NOT NULL"
         )
 
-    def run_checks(self, items: Sequence[tuple[int, Rule]]) -> None:
+    def check_groups(self, items: Sequence[tuple[int, Rule]]) -> list[tuple[str, list[tuple[int, Rule]]]]:
+        """The checks by table, each table's slice made; a table that cannot be made fails its checks."""
         by_table: dict[str, list[tuple[int, Rule]]] = defaultdict(list)
         for idx, rule in items:
             by_table[rule.check_table or ""].append((idx, rule))
+        groups = []
         for table, group in by_table.items():
             try:
                 self.ctx.ensure_for([table], *(rule.fails_when for _, rule in group))
+                self.ctx.child_column(table)  # the column list is read once, here, not on a worker
             except duckdb.Error as error:
                 for idx, rule in group:
                     self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
                 continue
-            self._run_check_group(table, group)
+            groups.append((table, group))
+        return groups
 
     def _run_check_group(self, table: str, group: Sequence[tuple[int, Rule]]) -> None:
         """All checks of one table in one query; if it errors, halve the group until the culprit is alone."""
@@ -141,11 +156,6 @@ class _Runner:
 
     def run_sql(self, idx: int, rule: Rule) -> None:
         self._run_one(idx, rule, f"INSERT INTO _hits SELECT DISTINCT * FROM ({self._sql_branch(idx, rule)})")
-
-    def run_sql_batches(self, items: Sequence[tuple[int, Rule]]) -> None:
-        """Run SQL rules ``BATCH_SIZE`` at a time in one UNION ALL each."""
-        for start in range(0, len(items), BATCH_SIZE):
-            self._run_batch(items[start : start + BATCH_SIZE])
 
     def _run_batch(self, batch: Sequence[tuple[int, Rule]]) -> None:
         """One UNION ALL.  If it errors, the rule at fault is found from the error's line number (DuckDB
@@ -207,7 +217,12 @@ class _Runner:
                 self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.SKIPPED, reason=reason)
             elif rule.fails_when is not None:
                 checks.append((idx, rule))
-        self.run_checks(checks)
+        tasks: list[Callable[[], None]] = [
+            lambda table=table, group=group: self._run_check_group(table, group)
+            for table, group in self.check_groups(checks)
+        ]
+        # Every relation a rule reads is made here, on this thread, before any rule runs: the workers only
+        # read the workspace.
         ready: list[tuple[int, Rule]] = []
         for idx, rule in enumerate(self.rules):
             if idx in self.outcomes or rule.sql_text is None:
@@ -218,7 +233,11 @@ class _Runner:
                 self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
                 continue
             ready.append((idx, rule))
-        self.run_sql_batches(ready)
+        tasks += [
+            lambda batch=ready[start : start + BATCH_SIZE]: self._run_batch(batch)
+            for start in range(0, len(ready), BATCH_SIZE)
+        ]
+        self._run_tasks(tasks)
         counts = dict(self.con.execute("SELECT rule_idx, count(*) FROM _hits GROUP BY 1").fetchall())
         result = []
         for idx in range(len(self.rules)):
@@ -227,6 +246,31 @@ class _Runner:
                 outcome = RuleOutcome(outcome.code, outcome.status, counts.get(idx, 0), outcome.seconds)
             result.append(outcome)
         return result
+
+    def _run_tasks(self, tasks: Sequence[Callable[[], None]]) -> None:
+        """Run the statements on up to ``MAX_WORKERS`` threads (no more than DuckDB has), a cursor each."""
+        threads = int(self.ctx.con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+        workers = max(1, min(MAX_WORKERS, threads, len(tasks)))
+        if workers == 1:
+            for task in tasks:
+                task()
+            return
+        cursors: list[duckdb.DuckDBPyConnection] = []
+        lock = threading.Lock()
+
+        def give_cursor() -> None:
+            cursor = self.ctx.cursor()
+            with lock:
+                cursors.append(cursor)
+            self._local.con = cursor
+
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="rules", initializer=give_cursor) as pool:
+                for future in [pool.submit(task) for task in tasks]:
+                    future.result()
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
 
 def _rules_table(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule]) -> None:
@@ -259,8 +303,12 @@ def check_year(
     The caller persists them (``findings.persist``) and then closes the returned context.
     """
     ctx = YearContext(con, dataset, year, tables, present, codesets or {}, lookups or {})
-    outcomes = _Runner(ctx, rules).run()
-    _rules_table(con, rules)
+    try:
+        outcomes = _Runner(ctx, rules).run()
+        _rules_table(con, rules)
+    except BaseException:
+        ctx.close()
+        raise
     total = con.execute("SELECT count(*) FROM _hits").fetchone()[0]  # type: ignore[index]
     return YearRun(dataset=dataset, year=year, outcomes=tuple(outcomes), findings=int(total)), ctx
 

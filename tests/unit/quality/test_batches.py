@@ -4,6 +4,7 @@ column-less rule in a batch is reported on its own while the rest still run."""
 from __future__ import annotations
 
 import random
+import threading
 from datetime import date, timedelta
 
 import duckdb
@@ -124,3 +125,56 @@ def test_a_last_year_slice_named_only_in_the_sql_is_provided() -> None:
     assert run.outcomes[0].status is RuleStatus.RUN
     assert run.findings == len(rows)  # nothing held for last year, so every episode is a new child's
     ctx.close()
+
+
+def _many_rules() -> list[Rule]:
+    """Forty rules, each a copy of one of the plain rules under its own code, one broken and one column-less
+    among them."""
+    rules = [_rule(f"{code}-{k}", SQL[code]) for k in range(13) for code in SQL]
+    rules.insert(
+        7,
+        _rule("NOCOL", "SELECT 'episodes' AS table_name, _row, CHILD AS child FROM episodes WHERE NOPE = 1"),
+    )
+    rules.insert(
+        21,
+        _rule(
+            "BROKEN", "SELECT 'episodes' AS table_name, _row, CHILD AS child FROM episodes WHERE DECOM +* 1"
+        ),
+    )
+    return rules
+
+
+_PLAIN_RUN_BATCH = engine._Runner._run_batch
+
+
+def _run_on(threads: int, monkeypatch) -> tuple[dict[str, RuleStatus], set[tuple[str, int]], set[str]]:
+    """Hits and statuses of ``_many_rules`` with DuckDB on ``threads``, and the threads that ran batches."""
+    monkeypatch.setattr(engine, "BATCH_SIZE", 3)
+    ran_on: set[str] = set()
+
+    def recording(self, batch):  # type: ignore[no-untyped-def]
+        ran_on.add(threading.current_thread().name)
+        _PLAIN_RUN_BATCH(self, batch)
+
+    monkeypatch.setattr(engine._Runner, "_run_batch", recording)
+    con, rows = _store(8)
+    con.execute(f"SET threads = {threads}")
+    run, ctx = check_year(
+        con, dataset="ds", year=YEAR, rules=_many_rules(), tables=["episodes"], present={"episodes"}
+    )
+    hits = {(code, row) for code, _, row, _ in hit_rows(con)}
+    ctx.close()
+    expected = {(f"{code}-{k}", row) for code, row in _python_hits(rows) for k in range(13)}
+    assert hits == expected
+    return {o.code: o.status for o in run.outcomes}, hits, ran_on
+
+
+def test_rules_on_several_threads_find_what_one_thread_finds(monkeypatch) -> None:
+    status_one, hits_one, threads_one = _run_on(1, monkeypatch)
+    status_many, hits_many, threads_many = _run_on(4, monkeypatch)
+    assert hits_many == hits_one
+    assert status_many == status_one
+    assert status_one["BROKEN"] is RuleStatus.FAILED and status_one["NOCOL"] is RuleStatus.SKIPPED
+    assert sum(s is RuleStatus.RUN for s in status_one.values()) == 39
+    assert threads_one == {"MainThread"}
+    assert len(threads_many) > 1 and "MainThread" not in threads_many
