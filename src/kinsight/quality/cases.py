@@ -148,7 +148,7 @@ def run_case(
             columns = {c: ("VARCHAR", [_text(r.get(c)) for r in rows]) for c in names} or {
                 "_empty": ("VARCHAR", [])
             }
-            create_from_columns(con, name, columns, temp=False)
+            create_from_columns(con, name, columns)
         present = set(bases) | set(lookups)
         codesets = codesets_for(rule.dataset, year) if codesets_for else {}
         run, ctx = check_year(
@@ -175,8 +175,7 @@ def _load_base(
     rows: Sequence[tuple[str, Mapping[str, Any]]],
     type_select: TypeSelect,
 ) -> None:
-    """The case's rows as the two store tables ingest writes (raw text, then typed), as store tables (the
-    case's database is in memory and thrown away), where the audit's cursors see them as they see a store's."""
+    """The case's rows as the two store tables ingest writes (raw text, then typed), as temp tables."""
     raw = f"raw_{dataset}_{table}"
     counters: dict[str, int] = {}
     numbers: list[int] = []
@@ -192,5 +191,7 @@ def _load_base(
     data["collection_year"] = ("VARCHAR", [row_year for row_year, _ in rows])
     data["_row"] = ("INTEGER", numbers)
     data["_file"] = ("VARCHAR", [f"{table}.csv"] * len(rows))
-    create_from_columns(con, raw, data, temp=False)
-    con.execute(f"CREATE OR REPLACE TABLE {dataset}_{table} AS {type_select(dataset, table, raw, columns)}")
+    create_from_columns(con, raw, data)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {dataset}_{table} AS {type_select(dataset, table, raw, columns)}"
+    )

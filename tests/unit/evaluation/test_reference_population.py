@@ -3,6 +3,7 @@ comes from, and its groups are exactly the groups the bias audit produces for 90
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
 from pathlib import Path
@@ -114,8 +115,44 @@ def test_single_years_agree_with_the_rounded_five_year_table_p02() -> None:
             assert abs(sum(region[lo:hi]) - published) < 100, (lo, hi, published)
 
 
-# DfE, Schools, pupils and their characteristics 2020/21, England, headcount by ethnicity (the permalink
-# the file names); the 2020/21 column of the later 2015/16-2024/25 series shows the same figures.
+# ONS 2011 Census table DC2101EW, England, all persons: the 18 detailed ethnic groups aged 0 to 17 (the
+# bands 0-4, 5-7, 8-9, 10-14, 15 and 16-17 added up), copied from the Nomis download the file names.
+CENSUS_2011_0_TO_17 = {
+    "White": [8_442_330, 33_889, 19_615, 407_479],  # British, Irish, Gypsy or Irish Traveller, other
+    "Mixed": [206_044, 85_284, 171_250, 127_439],  # W&B Caribbean, W&B African, W&Asian, other
+    "Asian": [298_950, 403_323, 167_009, 59_108, 207_903],  # Indian, Pakistani, Bangladeshi, Chinese, other
+    "Black": [327_168, 119_017, 116_148],  # African, Caribbean, other
+    "Other": [68_840, 76_164],  # Arab, any other ethnic group
+}
+# The same table's "All categories: Ethnic group" count for each of those six age bands, in that order.
+CENSUS_2011_BAND_TOTALS = [3_318_449, 1_827_610, 1_145_022, 3_080_929, 650_826, 1_314_124]
+
+
+def test_ethnicity_counts_are_the_published_2011_census_groups_summed_into_the_audit_groups() -> None:
+    expected = {group: sum(values) for group, values in CENSUS_2011_0_TO_17.items()}
+    assert _raw()["characteristics"]["ethnicity"]["counts"] == expected
+    total = sum(expected.values())
+    assert total == 11_336_960
+    # the detailed groups and the table's own all-groups band totals are two routes to the same children
+    assert sum(CENSUS_2011_BAND_TOTALS) == total
+    ethnicity = reference_population().characteristics[Characteristic.ETHNICITY]
+    assert ethnicity.shares == pytest.approx({g: n / total for g, n in expected.items()}, abs=1e-12)
+    assert ethnicity.status is ReferenceStatus.PUBLISHED
+    assert ethnicity.source_date == "2011-03"
+
+
+def test_the_ethnicity_note_says_the_figures_are_old_and_which_way_that_leans() -> None:
+    note = reference_population().characteristics[Characteristic.ETHNICITY].note or ""
+    assert "2011 figures" in note
+    assert "overstated" in note
+    assert "Race Disparity Unit" in note
+    # the 78.5% the note quotes is the White share worked out from the published counts
+    white = sum(CENSUS_2011_0_TO_17["White"]) / sum(sum(v) for v in CENSUS_2011_0_TO_17.values())
+    assert f"{white:.1%}" in note
+
+
+# DfE, Schools, pupils and their characteristics 2020/21, England, headcount by ethnicity: the cross-check
+# the ethnicity note quotes to show how far children's ethnic mix has moved since 2011.
 PUPILS_2020_21 = {
     "White": [5_410_043, 21_898, 565_893, 26_045, 6_197],  # British, Irish, other, Gypsy/Roma, Traveller
     "Mixed": [130_569, 73_202, 128_850, 200_996],  # W&B Caribbean, W&B African, W&Asian, other
@@ -125,17 +162,13 @@ PUPILS_2020_21 = {
 }
 
 
-def test_ethnicity_counts_are_the_published_pupil_codes_summed_into_the_audit_groups() -> None:
-    expected = {group: sum(values) for group, values in PUPILS_2020_21.items()}
-    assert _raw()["characteristics"]["ethnicity"]["counts"] == expected
-    total = sum(expected.values())
-    assert total == 8_209_565
-    shares = reference_population().characteristics[Characteristic.ETHNICITY].shares
-    assert shares == pytest.approx({g: n / total for g, n in expected.items()}, abs=1e-12)
-    # a stand-in population must say so, and must not claim to be the 0-17 population's own figures
-    ethnicity = reference_population().characteristics[Characteristic.ETHNICITY]
-    assert ethnicity.status is ReferenceStatus.APPROXIMATE
-    assert "STAND-IN" in (ethnicity.note or "")
+def test_the_pupil_cross_check_in_the_note_is_the_published_pupil_codes_added_up() -> None:
+    note = reference_population().characteristics[Characteristic.ETHNICITY].note or ""
+    groups = {group: sum(codes) for group, codes in PUPILS_2020_21.items()}
+    total = sum(groups.values())
+    for n in (*groups.values(), total):
+        assert f"{n:,}" in note, n
+    assert f"about {groups['White'] / total:.0%} of pupils" in note
 
 
 def test_every_characteristic_names_its_source_date_address_and_status() -> None:
@@ -157,10 +190,6 @@ def test_sex_and_age_band_rest_on_published_figures() -> None:
     assert chars[Characteristic.AGE_BAND].counts is not None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Ethnicity rests on a stand-in population (state-funded pupils), not 0-17 counts (issue 8 open).",
-)
 def test_every_characteristic_rests_on_published_figures() -> None:
     for ref in reference_population().characteristics.values():
         assert ref.status in {ReferenceStatus.PUBLISHED, ReferenceStatus.DERIVED}
@@ -258,3 +287,40 @@ def test_an_unknown_status_is_refused(tmp_path: Path) -> None:
     }
     with pytest.raises(ConfigurationError, match="status"):
         reference_population(_write(tmp_path, block))
+
+
+def test_a_reference_the_user_marks_approximate_is_still_flagged_by_kinsight_bias(tmp_path: Path) -> None:
+    """The shipped file no longer has an approximate entry, so the warning is checked with a user's own."""
+    from typer.testing import CliRunner
+
+    from kinsight.cli.main import build_app
+
+    header = tmp_path / "header.csv"
+    pl.DataFrame(
+        {
+            "CHILD": ["1", "2", "3", "4"],
+            "SEX": ["1", "2", "1", "2"],
+            "ETHNIC": ["WBRI", "BAFR", "APKN", "WBRI"],
+        }
+    ).write_csv(header)
+    own = _raw()
+    own["characteristics"]["ethnicity"]["status"] = "approximate"
+    reference = tmp_path / "own_reference.yaml"
+    reference.write_text(yaml.safe_dump(own), encoding="utf-8")
+
+    runner = CliRunner()
+    as_json = runner.invoke(build_app(), ["bias", str(header), "--reference", str(reference), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    body = json.loads(as_json.stdout)
+    statuses = {name: block["reference"]["status"] for name, block in body["representation"].items()}
+    assert statuses["ethnicity"] == "approximate"
+    assert statuses["sex"] == "published"
+
+    text = runner.invoke(
+        build_app(), ["bias", str(header), "--reference", str(reference)], terminal_width=200
+    )
+    assert text.exit_code == 0, text.output
+    assert "reference shares: approximate" in text.stdout
+    shipped = runner.invoke(build_app(), ["bias", str(header)], terminal_width=200)
+    assert shipped.exit_code == 0, shipped.output
+    assert "reference shares: approximate" not in shipped.stdout
