@@ -38,7 +38,7 @@ from kinsight.quality.model import Rule, RuleOutcome, RuleStatus, YearRun
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = (
-    20  # SQL rules per UNION ALL statement: big enough to amortise overhead, small to share out and re-run
+    10  # SQL rules per UNION ALL statement: big enough to amortise overhead, small to share out and re-run
 )
 MAX_WORKERS = 4  # threads running statements at once (no more than DuckDB's own thread count)
 
