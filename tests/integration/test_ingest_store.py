@@ -6,6 +6,7 @@ The expected figures are computed here with the ``csv`` module and plain Python,
 from __future__ import annotations
 
 import csv
+import hashlib
 import random
 from pathlib import Path
 
@@ -183,6 +184,38 @@ def test_reingest_is_a_no_op_and_a_changed_file_replaces_the_year(settings: Sett
     assert statuses == [("loaded", 2), ("replaced", 1)]
     assert files == {str(new / "header.csv")}
     assert other_year.exists()
+
+
+def test_every_row_names_its_file_and_the_file_its_sha256(settings: Settings, tmp_path: Path) -> None:
+    this_year = _random_return(tmp_path / "2024-25", seed=4, children=40)
+    last_year = _random_return(tmp_path / "2023-24", seed=5, children=30)
+    ingest(settings, [this_year, last_year])
+    expected = {
+        (path.stem, year, str(path)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for year, folder in (("2024-25", this_year), ("2023-24", last_year))
+        for path in folder.glob("*.csv")
+    }
+    con = duckdb.connect(str(settings.store_path), read_only=True)
+    try:
+        recorded = {
+            (table, year, file): sha
+            for table, year, file, sha in con.execute(
+                "SELECT \"table\", year, file, sha256 FROM _files WHERE status = 'loaded'"
+            ).fetchall()
+        }
+        tags = set()
+        for table in ("header", "episodes"):
+            for layer in (f"ssda903_{table}", f"raw_ssda903_{table}"):
+                tags |= {
+                    (table, year, file)
+                    for year, file in con.execute(
+                        f"SELECT DISTINCT collection_year, _file FROM {layer}"
+                    ).fetchall()
+                }
+    finally:
+        con.close()
+    assert recorded == expected
+    assert tags == set(expected)
 
 
 def test_cin_census_round_trip_and_owner(settings: Settings, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pyarrow.csv as pacsv
 from kinsight.domain.specs import TableSpec
 from kinsight.errors import DataFileError, Location
 from kinsight.ingest.model import Finding, ReadTable, Severity, SourceFile, int32_array, string_array
-from kinsight.ingest.typing import META_COLUMNS
+from kinsight.ingest.typing import RESERVED_COLUMNS
 from kinsight.specs import load_spec
 
 CSV_DATASETS = ("ssda903", "identities")
@@ -86,7 +86,7 @@ def recognise(header: list[str], source: SourceFile) -> Recognised:
     columns = tuple(by_upper.get(u, n) for u, n in zip(upper, names, strict=True))
     unknown = tuple(n for u, n in zip(upper, names, strict=True) if u not in by_upper)
     for name in unknown:
-        if name.lower() in META_COLUMNS:
+        if name.lower() in RESERVED_COLUMNS:
             raise DataFileError(
                 f"column {name} clashes with a column Kinsight adds",
                 location=Location(source.name, field=name),

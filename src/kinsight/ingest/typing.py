@@ -19,8 +19,10 @@ META_COLUMNS: dict[str, str] = {
     "collection_year": "VARCHAR",
     "_row": "INTEGER",
     "_file": "VARCHAR",
-    "_sha256": "VARCHAR",
 }
+# Names a file's own column may not take: the meta columns, and ``_sha256``, a per-row column of stores
+# written before the file's hash moved to ``_files`` (one hash per file, not one per row).
+RESERVED_COLUMNS = frozenset({*META_COLUMNS, "_sha256"})
 
 SQL_TYPES: dict[FieldType, str] = {
     FieldType.STRING: "VARCHAR",

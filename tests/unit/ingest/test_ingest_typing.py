@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 
 from kinsight.domain.specs import FieldSpec, FieldType, TableSpec
-from kinsight.ingest.typing import staged_select, typed_select, untypeable_sql
+from kinsight.ingest.typing import META_COLUMNS, staged_select, typed_select, untypeable_sql
 
 TABLE = TableSpec(
     name="demo",
@@ -49,7 +49,7 @@ def test_values_are_typed_as_hand_worked() -> None:
     rows = con.sql(
         typed_select(TABLE, "raw", ["D", "I", "N", "B", "C", "S", "_row"]) + " ORDER BY _row"
     ).fetchall()
-    got = [r[4:] for r in rows]  # skip meta columns
+    got = [r[len(META_COLUMNS) :] for r in rows]  # skip meta columns
     assert got == [
         (date(2024, 2, 1), 12, 3.5, True, "U4", "keep Case"),
         (date(2024, 2, 29), -7, 10.0, False, "K2", None),
@@ -64,7 +64,7 @@ def test_missing_columns_come_out_as_typed_nulls() -> None:
     con = duckdb.connect()
     sql = typed_select(TABLE, "(SELECT '05/04/2025' AS D)", ["D"])
     rel = con.sql(sql)
-    assert rel.fetchall() == [(None, None, None, None, date(2025, 4, 5), None, None, None, None, None)]
+    assert rel.fetchall() == [(*(None,) * len(META_COLUMNS), date(2025, 4, 5), None, None, None, None, None)]
     types = dict(zip(rel.columns, [str(t) for t in rel.types], strict=True))
     assert types["I"] == "INTEGER" and types["B"] == "BOOLEAN" and types["_row"] == "INTEGER"
 
