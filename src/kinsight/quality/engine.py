@@ -14,13 +14,15 @@ columns are absent is skipped.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 import duckdb
 
@@ -217,27 +219,23 @@ class _Runner:
                 self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.SKIPPED, reason=reason)
             elif rule.fails_when is not None:
                 checks.append((idx, rule))
-        tasks: list[Callable[[], None]] = [
-            lambda table=table, group=group: self._run_check_group(table, group)
-            for table, group in self.check_groups(checks)
-        ]
-        # Every relation a rule reads is made here, on this thread, before any rule runs: the workers only
-        # read the workspace.
-        ready: list[tuple[int, Rule]] = []
-        for idx, rule in enumerate(self.rules):
-            if idx in self.outcomes or rule.sql_text is None:
-                continue
-            try:
-                self.ctx.ensure_for(rule.tables, rule.sql_text)
-            except duckdb.Error as error:
-                self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
-                continue
-            ready.append((idx, rule))
-        tasks += [
-            lambda batch=ready[start : start + BATCH_SIZE]: self._run_batch(batch)
-            for start in range(0, len(ready), BATCH_SIZE)
-        ]
-        self._run_tasks(tasks)
+        with self._pool() as submit:
+            for table, group in self.check_groups(checks):
+                submit(functools.partial(self._run_check_group, table, group))
+            # The relations SQL rules read are made here, on this thread, while the checks run, and before
+            # any SQL rule runs: the workers only read the workspace.
+            ready: list[tuple[int, Rule]] = []
+            for idx, rule in enumerate(self.rules):
+                if idx in self.outcomes or rule.sql_text is None:
+                    continue
+                try:
+                    self.ctx.ensure_for(rule.tables, rule.sql_text)
+                except duckdb.Error as error:
+                    self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
+                    continue
+                ready.append((idx, rule))
+            for start in range(0, len(ready), BATCH_SIZE):
+                submit(functools.partial(self._run_batch, ready[start : start + BATCH_SIZE]))
         counts = dict(self.con.execute("SELECT rule_idx, count(*) FROM _hits GROUP BY 1").fetchall())
         result = []
         for idx in range(len(self.rules)):
@@ -247,13 +245,15 @@ class _Runner:
             result.append(outcome)
         return result
 
-    def _run_tasks(self, tasks: Sequence[Callable[[], None]]) -> None:
-        """Run the statements on up to ``MAX_WORKERS`` threads (no more than DuckDB has), a cursor each."""
+    @contextmanager
+    def _pool(self) -> Iterator[Callable[[Callable[[], None]], None]]:
+        """Yield ``submit(task)``: tasks run on up to ``MAX_WORKERS`` threads (no more than DuckDB has), a
+        cursor each, all finished (or the first error raised) when the block ends; with one thread they
+        run at once, in the caller's thread, on the context's connection."""
         threads = int(self.ctx.con.execute("SELECT current_setting('threads')").fetchall()[0][0])
-        workers = max(1, min(MAX_WORKERS, threads, len(tasks)))
+        workers = max(1, min(MAX_WORKERS, threads))
         if workers == 1:
-            for task in tasks:
-                task()
+            yield lambda task: task()
             return
         cursors: list[duckdb.DuckDBPyConnection] = []
         lock = threading.Lock()
@@ -264,9 +264,11 @@ class _Runner:
                 cursors.append(cursor)
             self._local.con = cursor
 
+        futures: list[Future[None]] = []
         try:
             with ThreadPoolExecutor(workers, thread_name_prefix="rules", initializer=give_cursor) as pool:
-                for future in [pool.submit(task) for task in tasks]:
+                yield lambda task: futures.append(pool.submit(task))
+                for future in futures:
                     future.result()
         finally:
             for cursor in cursors:
