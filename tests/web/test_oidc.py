@@ -143,3 +143,21 @@ def test_unknown_account_and_wrong_state_are_refused(oidc_app) -> None:  # type:
         )  # no such account
         _start(c, provider)
         assert c.get("/sign-in/oidc/callback?code=the-code&state=forged").status_code == 401
+
+
+def test_a_token_signed_by_another_key_is_refused(oidc_app) -> None:  # type: ignore[no-untyped-def]
+    """The ID token's claims are right but its signature is not the provider's published key."""
+    from fastapi.testclient import TestClient
+
+    app, provider, settings = oidc_app
+    accounts.create_user(
+        settings, "ivy", role="information_governance", password=None, email="ivy@council.test"
+    )
+    published = provider.jwks()
+    provider.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # signs from now on
+    provider.jwks = lambda: published  # type: ignore[method-assign]
+    with TestClient(app) as c:
+        state = _start(c, provider)
+        done = c.get(f"/sign-in/oidc/callback?code=the-code&state={state}", follow_redirects=False)
+        assert done.status_code == 401
+        assert c.get("/api/v1/me").status_code == 401

@@ -170,8 +170,9 @@ class OidcClient:
     def finish(self, *, code: str, redirect_uri: str, nonce: str) -> dict[str, Any]:
         """Swap the code for tokens and return the ID token's verified claims."""
         from authlib.integrations.httpx_client import OAuth2Client
-        from authlib.jose import JsonWebKey, JsonWebToken
-        from authlib.jose.errors import JoseError
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+        from joserfc.jwk import KeySet
 
         meta = self.discovery()
         client = OAuth2Client(
@@ -183,18 +184,15 @@ class OidcClient:
         try:
             token = client.fetch_token(meta["token_endpoint"], code=code, grant_type="authorization_code")
             with self._http() as http:
-                keys = JsonWebKey.import_key_set(http.get(meta["jwks_uri"]).json())
-            claims = JsonWebToken(["RS256"]).decode(
-                token["id_token"],
-                keys,
-                claims_options={
-                    "iss": {"essential": True, "value": meta["issuer"]},
-                    "aud": {"essential": True, "value": self.settings.oidc_client_id},
-                    "nonce": {"essential": True, "value": nonce},
-                    "exp": {"essential": True},
-                },
-            )
-            claims.validate(leeway=60)
+                keys = KeySet.import_key_set(http.get(meta["jwks_uri"]).json())
+            claims = jwt.decode(token["id_token"], keys, algorithms=["RS256"]).claims
+            jwt.JWTClaimsRegistry(
+                leeway=60,
+                iss={"essential": True, "value": meta["issuer"]},
+                aud={"essential": True, "value": self.settings.oidc_client_id},
+                nonce={"essential": True, "value": nonce},
+                exp={"essential": True},
+            ).validate(claims)
         except (JoseError, KeyError, httpx.HTTPError, ValueError) as error:
             raise AuthenticationError(
                 "Single sign-on did not complete.",
