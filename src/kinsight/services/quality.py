@@ -7,9 +7,11 @@ typed fields) and the store, calls the quality capability, and writes the report
 from __future__ import annotations
 
 import functools
+import gc
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -271,24 +273,41 @@ def _findings(con: duckdb.DuckDBPyConnection, cond: str, params: list[str]) -> l
         params=params,
     ).to_arrow_table()
     out = []
-    for dataset, year, rule, table_name, row, child in zip(
-        *(table.column(i).to_pylist() for i in range(6)), strict=True
-    ):
-        severity, message, fields = meta[(dataset, year, rule)]
-        out.append(
-            {
-                "dataset": dataset,
-                "year": year,
-                "rule": rule,
-                "table": table_name,
-                "row": row,
-                "child": child,
-                "fields": list(fields),
-                "severity": severity,
-                "message": message,
-            }
-        )
+    with _collector_paused():
+        for dataset, year, rule, table_name, row, child in zip(
+            *(table.column(i).to_pylist() for i in range(6)), strict=True
+        ):
+            severity, message, fields = meta[(dataset, year, rule)]
+            out.append(
+                {
+                    "dataset": dataset,
+                    "year": year,
+                    "rule": rule,
+                    "table": table_name,
+                    "row": row,
+                    "child": child,
+                    "fields": list(fields),
+                    "severity": severity,
+                    "message": message,
+                }
+            )
     return out
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building many small acyclic objects.
+
+    Each few hundred new dicts trigger a collection that walks every object alive: for 74,000 findings
+    that was 200 collections and 0.15 s, none of which could free anything (the dicts hold no cycles).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
