@@ -267,7 +267,15 @@ class YearContext:
         store_schema = '"' + str(store).replace('"', '""') + '".main'
         self.search_path = f"{store_schema},{self.ws}".replace("'", "''")
         con.execute(f"SET search_path = '{self.search_path}'")
-        ws = self.ws
+        try:
+            self._fill()
+        except BaseException:
+            self.close()
+            raise
+
+    def _fill(self) -> None:
+        """The workspace's fixed contents: code sets, bank holidays, macros, ``params`` and lookups."""
+        con, ws = self.con, self.ws
         create_from_columns(con, f"{ws}._codesets", codeset_columns(self.codesets), temp=False)
         create_from_columns(con, f"{ws}._bank_holidays", {"day": ("DATE", list(bank_holidays()))}, temp=False)
         for statement in MACROS:

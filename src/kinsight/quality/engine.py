@@ -90,7 +90,8 @@ class _Runner:
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
         """The calling thread's connection: a worker's own cursor, else the context's connection."""
-        return getattr(self._local, "con", None) or self.ctx.con
+        own: duckdb.DuckDBPyConnection | None = getattr(self._local, "con", None)
+        return self.ctx.con if own is None else own
 
     # single-table checks -------------------------------------------------------------------------
     def _check_select(self, table: str, items: Sequence[tuple[int, Rule]]) -> str:
@@ -255,14 +256,14 @@ class _Runner:
         if workers == 1:
             yield lambda task: task()
             return
-        cursors: list[duckdb.DuckDBPyConnection] = []
+        # Made here, on the caller's thread, before it goes on to use the context's connection.
+        cursors = [self.ctx.cursor() for _ in range(workers)]
+        spare = list(cursors)
         lock = threading.Lock()
 
         def give_cursor() -> None:
-            cursor = self.ctx.cursor()
             with lock:
-                cursors.append(cursor)
-            self._local.con = cursor
+                self._local.con = spare.pop()
 
         futures: list[Future[None]] = []
         try:
