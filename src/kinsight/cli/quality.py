@@ -6,7 +6,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kinsight.cli.common import HomeOption, JsonOption, console, handle_errors, print_json, settings_for
+from kinsight.cli.common import (
+    HomeOption,
+    JsonOption,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    settings_for,
+)
 
 YearOption = Annotated[str | None, typer.Option("--year", help="Collection year, e.g. 2025-26.")]
 PackOption = Annotated[
@@ -90,9 +98,16 @@ def register(app: typer.Typer) -> None:
         from kinsight.services import quality as service
 
         settings = settings_for(home)
-        result = service.run_quality(
-            settings, year=year, dataset=dataset, packs=pack or [], out_dir=out, lookups=lookup or []
-        )
+        with err_console.status("Checking the data held") as status:
+            result = service.run_quality(
+                settings,
+                year=year,
+                dataset=dataset,
+                packs=pack or [],
+                out_dir=out,
+                lookups=lookup or [],
+                progress=lambda step: status.update(step[:1].upper() + step[1:]),
+            )
         if as_json:
             print_json(result)
             return

@@ -10,7 +10,7 @@ import functools
 import gc
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -120,12 +120,15 @@ def run_quality(
     out_dir: Path | None = None,
     write_files: bool = True,
     lookups: Sequence[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Audit every dataset (or one) for every year held (or one); persist findings, scores and reports.
 
     ``lookups`` are ``NAME=FILE.csv`` texts (``--lookup``): each file is checked and kept in the store as
-    ``lookup_<name>`` before the audit, so later runs use it too.
+    ``lookup_<name>`` before the audit, so later runs use it too.  ``progress`` is told each step as it
+    starts (a large return's reports take longer than its audit, and a silent wait looks like a hang).
     """
+    say = progress or (lambda _step: None)
     if year is not None:
         parse_year(year)
     given = [read_lookup(name, path) for name, path in (parse_lookup_arg(text) for text in lookups)]
@@ -147,6 +150,7 @@ def run_quality(
             reg = registry(name, packs)
             years = [year] if year else held_years(con, name)
             for y in years:
+                say(f"checking {name} {y}")
                 # Each year gets its own code sets and generic checks, built from the spec in force that year.
                 codes, options = spec_options(name, y)
                 verdicts.extend(
@@ -165,8 +169,10 @@ def run_quality(
             raise NotFoundError(
                 f"no data held for {year}" if year else "no data to check", hint="Check --year and --dataset."
             )
+        say("gathering the findings")
         payload = _payload(con, run_id, verdicts)
         if write_files:
+            say(f"writing the reports: {len(payload['findings']):,} findings to CSV, Excel and HTML")
             folder = out_dir or settings.reports_dir / f"quality-{run_id}"
             payload["reports"] = write_reports(
                 Path(folder),
