@@ -67,7 +67,7 @@ def timed(func: Callable[[], object], repeat: int = 1) -> float:
 # The step's own peak: on Linux the high-water mark of its memory map (``VmHWM``).  ``ru_maxrss`` is no use
 # here, because Linux carries it over from the forking parent through exec: a child of a runner that had
 # grown to 470 MB reported 470 MB however little it used itself.
-_PEAK_EPILOGUE = """
+PEAK_EPILOGUE = """
 def _kinsight_peak_mb():
     try:
         with open("/proc/self/status") as status:
@@ -88,7 +88,7 @@ def run_in_process(code: str) -> tuple[float, float]:
     ``code`` must print the seconds it measured as its last line of output.  Running in a fresh
     process makes peak memory the figure a user of the command would see.
     """
-    epilogue = "\n" + _PEAK_EPILOGUE
+    epilogue = "\n" + PEAK_EPILOGUE
     proc = subprocess.run(
         [sys.executable, "-c", code + epilogue], capture_output=True, text=True, check=False
     )

@@ -12,13 +12,15 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from benchmarks.common import PEAK_EPILOGUE
+
 START_CLOCKS = "import time as _t\nt0, c0 = _t.perf_counter(), _t.process_time()\n"
 """Paste before the step: starts the wall clock (``t0``) and the CPU clock (``c0``)."""
 
 STOP_CLOCKS = "print('cpu', _t.process_time() - c0)\nprint(_t.perf_counter() - t0)\n"
 """Paste after the step: prints the CPU line and then the wall seconds as the last line."""
 
-_EPILOGUE = "\nimport resource as _r\nprint(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024)\n"
+_EPILOGUE = "\n" + PEAK_EPILOGUE  # the step's own peak (see benchmarks.common), printed last
 
 
 @dataclass(frozen=True)
