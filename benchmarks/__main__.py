@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from benchmarks.common import Result, machine_description
+from benchmarks.common import Result, host_check, machine_description
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,12 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     modules = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name.startswith("bench_"))
     if args.names:
         modules = [m for m in modules if m.removeprefix("bench_") in args.names]
-    results: list[Result] = []
     console = Console()
+    results: list[Result] = [host_check("before")]
     for name in modules:
         console.print(f"[bold]running {name}[/]")
         module = importlib.import_module(f"benchmarks.{name}")
         results.extend(module.run(quick=args.quick))
+    results.append(host_check("after"))
 
     table = Table(title=f"Kinsight benchmarks on {machine_description()}")
     for col in ("benchmark", "measured", "target", "peak memory", "met"):

@@ -96,3 +96,26 @@ def run_in_process(code: str) -> tuple[float, float]:
         raise RuntimeError(f"benchmark step failed:\n{proc.stderr}")
     lines = proc.stdout.strip().splitlines()
     return float(lines[-2]), float(lines[-1])
+
+
+HOST_CHECK = """
+import time
+best = min(
+    (lambda t: (sum(i * i for i in range(3_000_000)), time.perf_counter() - t)[1])(time.perf_counter())
+    for _ in range(3)
+)
+print(best)
+"""
+
+
+def host_check(label: str) -> Result:
+    """A fixed pure-Python loop timed in a fresh interpreter (best of 3).
+
+    The machine is a virtual one whose speed drifts with its neighbours (the same unchanged benchmark
+    took 11.6 s at one hour and 16.9 s at another), so every run reports this figure before and after:
+    compare two runs' timings only when their host checks agree.
+    """
+    seconds, _ = run_in_process(HOST_CHECK)
+    return Result(
+        f"host check ({label}): fixed reference loop", seconds, None, note="compare runs only at equal values"
+    )
