@@ -94,8 +94,8 @@ def _print(result: dict[str, Any]) -> None:
     skipped = result["skipped"]
     if skipped:
         names = ", ".join(Path(name).name for name in skipped[:5]) + (" ..." if len(skipped) > 5 else "")
-        noun = "file" if len(skipped) == 1 else "files"
-        typer.echo(f"Skipped {len(skipped)} {noun} that are not CSV or XML: {names}")
+        noun = "file that is" if len(skipped) == 1 else "files that are"
+        typer.echo(f"Skipped {len(skipped)} {noun} not CSV or XML: {names}")
     if any(t["findings"] for t in result["tables"]):
         typer.echo("Findings (file, row, field, message) are in the store table _ingest_findings.")
     typer.echo("Table by table: kinsight ingest ... --json, or kinsight catalogue afterwards.")
