@@ -33,6 +33,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "ingest": "ingest",
     "catalogue": "catalogue",
     "quality": "quality",
+    "check": "quality",
     "rules": "quality",
     "privacy": "privacy",
     "keys": "privacy",
@@ -104,7 +105,36 @@ def build_app(only: str | None = None) -> typer.Typer:
     for name in (only,) if only else COMMAND_MODULES:
         module = importlib.import_module(f"kinsight.cli.{name}")
         module.register(app)
+    app.info.help = reflow(app.info.help)
+    _reflow_help(app)
     return app
+
+
+def reflow(text: str | None) -> str | None:
+    """Help text as the terminal should wrap it: the lines of a paragraph joined, so Rich wraps them to
+    the terminal's width instead of breaking where the source happened to (help is written wrapped at
+    110 columns), while indented lines (examples) and blank lines stay as written."""
+    if not text:
+        return text
+    out: list[str] = []
+    for line in text.strip("\n").splitlines():
+        joinable = out and out[-1] and not out[-1].startswith(" ") and line and not line.startswith(" ")
+        if joinable:
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def _reflow_help(app: typer.Typer) -> None:
+    """Reflow the help of every command and command group below ``app``."""
+    for command in app.registered_commands:
+        command.help = reflow(command.help)
+    for group in app.registered_groups:
+        group.help = reflow(group.help)
+        if group.typer_instance is not None:
+            group.typer_instance.info.help = reflow(group.typer_instance.info.help)
+            _reflow_help(group.typer_instance)
 
 
 def main() -> None:
