@@ -1,7 +1,7 @@
 """``kinsight rules list`` and ``kinsight quality``: the data-quality audit from the command line."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -27,6 +27,18 @@ RULES_HELP = """List the data-quality rules in force, with their severity, and t
 Example:
 
   kinsight rules list --dataset ssda903 --year 2025-26
+"""
+
+CHECK_HELP = """Check return files against every DfE rule without loading them into the store.
+
+What the DfE's public validator does, in seconds: give this year's files (and last year's, for the rules
+that compare with the previous return). The files are read exactly as kinsight ingest reads them, the
+findings and scores are printed and written as HTML, CSV and Excel, and the store is left as it was.
+
+Examples:
+
+  kinsight check returns/2024-25 returns/2025-26
+  kinsight check returns/ --year 2025-26 --json
 """
 
 QUALITY_HELP = """Check the data held against every DfE rule and Kinsight's generic checks.
@@ -73,6 +85,58 @@ def register(app: typer.Typer) -> None:
             counts.add_row(y, str(n))
         console.print(counts)
 
+    @app.command("check", help=CHECK_HELP)
+    @handle_errors
+    def check(
+        paths: Annotated[
+            list[Path],
+            typer.Argument(help="Return files or folders (this year's, and last year's to compare)."),
+        ],
+        year: Annotated[
+            str | None, typer.Option("--year", help="The year to check (default: the latest the files hold).")
+        ] = None,
+        dataset: Annotated[
+            str | None, typer.Option("--dataset", help="Only this dataset (ssda903, cin_census).")
+        ] = None,
+        pack: PackOption = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Folder for the HTML, CSV and Excel reports.")
+        ] = None,
+        lookup: Annotated[
+            list[str] | None,
+            typer.Option("--lookup", help="Reference lookup as NAME=FILE.csv for this check. Repeatable."),
+        ] = None,
+        home: HomeOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        from kinsight.services import precheck
+
+        settings = settings_for(home)
+        with err_console.status("Reading the files") as status:
+            result = precheck.check_files(
+                settings,
+                paths,
+                year=year,
+                dataset=dataset,
+                packs=pack or [],
+                out_dir=out,
+                lookups=lookup or [],
+                progress=lambda step: status.update(step[:1].upper() + step[1:]),
+            )
+        if as_json:
+            print_json(result)
+            return
+        read = result["read_findings"]
+        console.print(
+            f"Read {len(result['files'])} tables from the files given, with {len(read)} reading findings"
+            " (values that do not type, codes not valid that year, missing or unknown columns; each with its"
+            " file, row and field under read_findings in --json)."
+        )
+        _print_result(result)
+        console.print(
+            "Nothing was loaded into the store: kinsight ingest loads the files when they are right."
+        )
+
     @app.command("quality", help=QUALITY_HELP)
     @handle_errors
     def quality(
@@ -111,37 +175,42 @@ def register(app: typer.Typer) -> None:
         if as_json:
             print_json(result)
             return
-        summary = result["summary"]
-        scores = Table(title="Data-quality score (100 = no errors or queries)")
-        for column in ("dataset", "year", "records", "with error", "with query", "score"):
-            scores.add_column(column)
-        for s in result["scores"]:
-            scores.add_row(
-                s["dataset"],
-                s["year"],
-                str(s["records"]),
-                str(s["records_with_error"]),
-                str(s["records_with_query"]),
-                f"{s['score']:.2f}",
-            )
-        console.print(scores)
-        by_rule = Table(title=f"Findings by rule ({summary['findings']} in all)")
-        for column in ("rule", "severity", "findings", "message"):
-            by_rule.add_column(column, overflow="fold")
-        for r in summary["by_rule"][:30]:
-            by_rule.add_row(r["rule"], r["severity"], str(r["findings"]), r["message"])
-        console.print(by_rule)
-        by_child = Table(title="Children with the most findings")
-        for column in ("child", "findings", "errors"):
-            by_child.add_column(column)
-        for c in summary["by_child"][:15]:
-            by_child.add_row(str(c["child"]), str(c["findings"]), str(c["errors"]))
-        console.print(by_child)
-        console.print(
-            f"Rules run: {len(result['rules_run'])}, skipped: {len(result['rules_skipped'])},"
-            f" failed: {len(result['rules_failed'])}"
+        _print_result(result)
+
+
+def _print_result(result: dict[str, Any]) -> None:
+    """The audit's summary as tables: scores, findings by rule and by child, rules not run, reports."""
+    summary = result["summary"]
+    scores = Table(title="Data-quality score (100 = no errors or queries)")
+    for column in ("dataset", "year", "records", "with error", "with query", "score"):
+        scores.add_column(column)
+    for s in result["scores"]:
+        scores.add_row(
+            s["dataset"],
+            s["year"],
+            str(s["records"]),
+            str(s["records_with_error"]),
+            str(s["records_with_query"]),
+            f"{s['score']:.2f}",
         )
-        for code, reason in result["failures"].items():
-            console.print(f"[red]Rule {code} failed:[/] {reason}", highlight=False)
-        for kind, path in result.get("reports", {}).items():
-            console.print(f"{kind}: {path}")
+    console.print(scores)
+    by_rule = Table(title=f"Findings by rule ({summary['findings']} in all)")
+    for column in ("rule", "severity", "findings", "message"):
+        by_rule.add_column(column, overflow="fold")
+    for r in summary["by_rule"][:30]:
+        by_rule.add_row(r["rule"], r["severity"], str(r["findings"]), r["message"])
+    console.print(by_rule)
+    by_child = Table(title="Children with the most findings")
+    for column in ("child", "findings", "errors"):
+        by_child.add_column(column)
+    for c in summary["by_child"][:15]:
+        by_child.add_row(str(c["child"]), str(c["findings"]), str(c["errors"]))
+    console.print(by_child)
+    console.print(
+        f"Rules run: {len(result['rules_run'])}, skipped: {len(result['rules_skipped'])},"
+        f" failed: {len(result['rules_failed'])}"
+    )
+    for code, reason in result["failures"].items():
+        console.print(f"[red]Rule {code} failed:[/] {reason}", highlight=False)
+    for kind, path in result.get("reports", {}).items():
+        console.print(f"{kind}: {path}")

@@ -132,56 +132,81 @@ def run_quality(
     if year is not None:
         parse_year(year)
     given = [read_lookup(name, path) for name, path in (parse_lookup_arg(text) for text in lookups)]
-    run_id = uuid.uuid4().hex[:12]
     with open_store(settings.store_path) as con:
         for name, data in given:
             store_lookup(con, name, data)
-        ensure_tables(con)
-        own = own_la_lookup(settings.la_code)
-        run_lookups = {"lookup_own_la": own} if own is not None else {}
-        datasets = _datasets_in_store(con, dataset)
-        if not datasets:
-            raise NotFoundError(
-                "no data to check" + (f" for {dataset}" if dataset else ""),
-                hint="Load data first: kinsight ingest PATH",
-            )
-        verdicts = []
-        for name in datasets:
-            reg = registry(name, packs)
-            years = [year] if year else held_years(con, name)
-            for y in years:
-                say(f"checking {name} {y}")
-                # Each year gets its own code sets and generic checks, built from the spec in force that year.
-                codes, options = spec_options(name, y)
-                verdicts.extend(
-                    audit_dataset(
-                        con,
-                        dataset=name,
-                        rules_for_year=reg.for_year,
-                        years=[y],
-                        run_id=run_id,
-                        codesets_for_year=lambda _y, codes=codes: codes,
-                        generic=options,
-                        lookups=run_lookups,
-                    )
+        return audit_and_report(
+            con,
+            settings,
+            year=year,
+            dataset=dataset,
+            packs=packs,
+            out_dir=out_dir,
+            write_files=write_files,
+            say=say,
+            none_held_hint="Load data first: kinsight ingest PATH",
+        )
+
+
+def audit_and_report(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    year: str | None,
+    dataset: str | None,
+    packs: Sequence[Path],
+    out_dir: Path | None,
+    write_files: bool,
+    say: Callable[[str], None],
+    none_held_hint: str,
+) -> dict[str, Any]:
+    """Audit what the store behind ``con`` holds, persist the verdict there, build the payload and write
+    the reports: the part ``run_quality`` (the Kinsight store) and ``check_files`` (files checked in a
+    scratch store) share."""
+    run_id = uuid.uuid4().hex[:12]
+    ensure_tables(con)
+    own = own_la_lookup(settings.la_code)
+    run_lookups = {"lookup_own_la": own} if own is not None else {}
+    datasets = _datasets_in_store(con, dataset)
+    if not datasets:
+        raise NotFoundError("no data to check" + (f" for {dataset}" if dataset else ""), hint=none_held_hint)
+    verdicts = []
+    for name in datasets:
+        reg = registry(name, packs)
+        years = [year] if year else held_years(con, name)
+        for y in years:
+            say(f"checking {name} {y}")
+            # Each year gets its own code sets and generic checks, built from the spec in force that year.
+            codes, options = spec_options(name, y)
+            verdicts.extend(
+                audit_dataset(
+                    con,
+                    dataset=name,
+                    rules_for_year=reg.for_year,
+                    years=[y],
+                    run_id=run_id,
+                    codesets_for_year=lambda _y, codes=codes: codes,
+                    generic=options,
+                    lookups=run_lookups,
                 )
-        if not verdicts:
-            raise NotFoundError(
-                f"no data held for {year}" if year else "no data to check", hint="Check --year and --dataset."
             )
-        say("gathering the findings")
-        payload = _payload(con, run_id, verdicts)
-        if write_files:
-            say(f"writing the reports: {len(payload['findings']):,} findings to CSV, Excel and HTML")
-            folder = out_dir or settings.reports_dir / f"quality-{run_id}"
-            payload["reports"] = write_reports(
-                Path(folder),
-                findings=payload["findings"],
-                by_rule=payload["summary"]["by_rule"],
-                history=_history(con),
-                scores=payload["scores"],
-                outcomes=[o for o in payload["outcomes"] if o["status"] != "run"],
-            )
+    if not verdicts:
+        raise NotFoundError(
+            f"no data held for {year}" if year else "no data to check", hint="Check --year and --dataset."
+        )
+    say("gathering the findings")
+    payload = _payload(con, run_id, verdicts)
+    if write_files:
+        say(f"writing the reports: {len(payload['findings']):,} findings to CSV, Excel and HTML")
+        folder = out_dir or settings.reports_dir / f"quality-{run_id}"
+        payload["reports"] = write_reports(
+            Path(folder),
+            findings=payload["findings"],
+            by_rule=payload["summary"]["by_rule"],
+            history=_history(con),
+            scores=payload["scores"],
+            outcomes=[o for o in payload["outcomes"] if o["status"] != "run"],
+        )
     return payload
 
 

@@ -89,3 +89,16 @@ def open_store(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def scratch_store() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A store in memory, with the bookkeeping tables, thrown away on leaving: for checking return files
+    without loading them into the Kinsight home's store (``kinsight check``)."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_progress_bar = false")
+        create_bookkeeping(con)
+        yield con
+    finally:
+        con.close()
