@@ -65,16 +65,7 @@ PUBLIC_VALIDATOR = {1_000: "13 s", 50_000: "206 s and 11.6 GB"}
 
 def _check_case(children: int, repeat: int) -> Result:
     """``kinsight check``: the same files audited in a scratch store, nothing loaded (no target set)."""
-    data = _data(children)
-    info = DATA_DIR / f"quality-check-info-{children}.txt"
-    best: tuple[float, float, str] | None = None
-    for _ in range(repeat):
-        code = CHECK.format(data=data, home=str(DATA_DIR / f"quality-check-home-{children}"), info=str(info))
-        seconds, peak = run_in_process(code)
-        if best is None or seconds < best[0]:
-            best = (seconds, peak, info.read_text())
-    assert best is not None
-    seconds, peak, text = best
+    seconds, peak, text = _best_of(CHECK, "quality-check", children, repeat)
     cpu, findings, run, load = text.split()
     note = (
         f"best of {repeat}; {cpu} s CPU; {findings} findings, {run} rules run; load average {load};"
@@ -99,17 +90,22 @@ def _data(children: int) -> str:
     return str(folder)
 
 
-def _case(children: int, target_s: float, target_mb: float | None, repeat: int) -> Result:
+def _best_of(step: str, prefix: str, children: int, repeat: int) -> tuple[float, float, str]:
+    """Run ``step`` ``repeat`` times in fresh interpreters; the fastest run's seconds, peak and info line."""
     data = _data(children)
-    info = DATA_DIR / f"quality-info-{children}.txt"
+    info = DATA_DIR / f"{prefix}-info-{children}.txt"
     best: tuple[float, float, str] | None = None
     for _ in range(repeat):
-        code = STEP.format(data=data, home=str(DATA_DIR / f"quality-home-{children}"), info=str(info))
+        code = step.format(data=data, home=str(DATA_DIR / f"{prefix}-home-{children}"), info=str(info))
         seconds, peak = run_in_process(code)
         if best is None or seconds < best[0]:
             best = (seconds, peak, info.read_text())
     assert best is not None
-    seconds, peak, text = best
+    return best
+
+
+def _case(children: int, target_s: float, target_mb: float | None, repeat: int) -> Result:
+    seconds, peak, text = _best_of(STEP, "quality", children, repeat)
     cpu, ingest_s, audit_s, findings, run, failed, load = text.split()
     note = (
         f"best of {repeat}; ingest {ingest_s} s + audit {audit_s} s; {cpu} s CPU; {findings} findings,"

@@ -21,6 +21,20 @@ PackOption = Annotated[
     list[Path] | None,
     typer.Option("--pack", help="An extra rule-pack folder (YAML + SQL, see docs/RULES.md). Repeatable."),
 ]
+DatasetOption = Annotated[
+    str | None, typer.Option("--dataset", help="Only this dataset (ssda903, cin_census).")
+]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Folder for the HTML, CSV and Excel reports.")]
+
+
+def _lookup_option(kept: str) -> Any:
+    return typer.Option("--lookup", help=f"Reference lookup as NAME=FILE.csv{kept}. Repeatable.")
+
+
+def _progress(status: Any) -> Any:
+    """The service's progress steps shown in a Rich status line (on stderr: stdout may carry JSON)."""
+    return lambda step: status.update(step[:1].upper() + step[1:])
+
 
 RULES_HELP = """List the data-quality rules in force, with their severity, and the rule count per year.
 
@@ -95,17 +109,10 @@ def register(app: typer.Typer) -> None:
         year: Annotated[
             str | None, typer.Option("--year", help="The year to check (default: the latest the files hold).")
         ] = None,
-        dataset: Annotated[
-            str | None, typer.Option("--dataset", help="Only this dataset (ssda903, cin_census).")
-        ] = None,
+        dataset: DatasetOption = None,
         pack: PackOption = None,
-        out: Annotated[
-            Path | None, typer.Option("--out", help="Folder for the HTML, CSV and Excel reports.")
-        ] = None,
-        lookup: Annotated[
-            list[str] | None,
-            typer.Option("--lookup", help="Reference lookup as NAME=FILE.csv for this check. Repeatable."),
-        ] = None,
+        out: OutOption = None,
+        lookup: Annotated[list[str] | None, _lookup_option(" for this check")] = None,
         home: HomeOption = None,
         as_json: JsonOption = False,
     ) -> None:
@@ -121,7 +128,7 @@ def register(app: typer.Typer) -> None:
                 packs=pack or [],
                 out_dir=out,
                 lookups=lookup or [],
-                progress=lambda step: status.update(step[:1].upper() + step[1:]),
+                progress=_progress(status),
             )
         if as_json:
             print_json(result)
@@ -141,20 +148,12 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def quality(
         year: YearOption = None,
-        dataset: Annotated[
-            str | None, typer.Option("--dataset", help="Only this dataset (ssda903, cin_census).")
-        ] = None,
+        dataset: DatasetOption = None,
         pack: PackOption = None,
-        out: Annotated[
-            Path | None, typer.Option("--out", help="Folder for the HTML, CSV and Excel reports.")
-        ] = None,
+        out: OutOption = None,
         lookup: Annotated[
             list[str] | None,
-            typer.Option(
-                "--lookup",
-                help="Reference lookup as NAME=FILE.csv (ofsted_providers, ons_postcodes, own_la); "
-                "kept in the store for later runs. Repeatable.",
-            ),
+            _lookup_option(" (ofsted_providers, ons_postcodes, own_la); kept in the store for later runs"),
         ] = None,
         home: HomeOption = None,
         as_json: JsonOption = False,
@@ -170,7 +169,7 @@ def register(app: typer.Typer) -> None:
                 packs=pack or [],
                 out_dir=out,
                 lookups=lookup or [],
-                progress=lambda step: status.update(step[:1].upper() + step[1:]),
+                progress=_progress(status),
             )
         if as_json:
             print_json(result)
