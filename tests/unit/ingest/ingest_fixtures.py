@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import csv
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
+
+from kinsight.domain.specs import FieldSpec, FieldType, TableSpec
+from kinsight.specs import load_spec
 
 HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
 EPISODE_COLUMNS = [
@@ -145,3 +149,48 @@ def store_snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int |
         assert row is not None
         snap[name] = (int(row[0]), row[1])
     return snap
+
+
+# A made-up table with one field of each type, for the typing and bad-value tests.
+DEMO_TABLE = TableSpec(
+    name="demo",
+    dfe_name="Demo",
+    description="d",
+    fields={
+        "D": FieldSpec("D", FieldType.DATE),
+        "I": FieldSpec("I", FieldType.INTEGER),
+        "N": FieldSpec("N", FieldType.NUMBER),
+        "B": FieldSpec("B", FieldType.BOOLEAN),
+        "C": FieldSpec("C", FieldType.CODE, codeset="cs", upper=True),
+        "S": FieldSpec("S", FieldType.STRING),
+    },
+)
+
+
+def is_date(text: str) -> bool:
+    """A date as the returns write it (DD/MM/YYYY or YYYY-MM-DD), checked with plain Python."""
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        if len(text) == 10:
+            try:
+                datetime.strptime(text, fmt)
+                return True
+            except ValueError:
+                continue
+    return False
+
+
+def expected_problems(rows: list[list[str]], year: str) -> set[tuple[int, str, str]]:
+    """(row, field, code) of every bad DECOM/DEC date and unknown RNE code in episode rows, worked out in
+    plain Python (independently of the SQL that ingest uses)."""
+    valid_rne = set(load_spec("ssda903").codes("reason_new_episode", year))
+    found = set()
+    for n, row in enumerate(rows, start=1):
+        values = dict(zip(EPISODE_COLUMNS, row, strict=True))
+        for field in ("DECOM", "DEC"):
+            text = values[field].strip()
+            if text and not is_date(text):
+                found.add((n, field, "bad_date"))
+        code = values["RNE"].strip().upper()
+        if code and code not in valid_rne:
+            found.add((n, "RNE", "unknown_code"))
+    return found

@@ -5,33 +5,20 @@ what the per-field ``untypeable_sql`` lists."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import EPISODE_COLUMNS, write_csv
+from ingest_fixtures import DEMO_TABLE as TABLE
+from ingest_fixtures import EPISODE_COLUMNS, expected_problems, write_csv
 
-from kinsight.domain.specs import FieldSpec, FieldType, TableSpec
 from kinsight.ingest import ingest_files
 from kinsight.ingest import writer as ingest_writer
 from kinsight.ingest.typing import problems_sql, staged_select, untypeable_sql
-from kinsight.specs import load_spec
 
 YEARS = ("2024-25", "2025-26")
 GOOD_DATES = ["01/05/2024", "2024-06-30", "15/01/2025", "", "  "]
 BAD_DATES = ["31/02/2025", "1/5/25", "banana", "15/13/2025"]
-
-
-def _is_date(text: str) -> bool:
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        if len(text) == 10:
-            try:
-                datetime.strptime(text, fmt)
-                return True
-            except ValueError:
-                continue
-    return False
 
 
 def _episodes(seed: int, rows: int, *, bad_decom: bool) -> list[list[str]]:
@@ -47,18 +34,7 @@ def _episodes(seed: int, rows: int, *, bad_decom: bool) -> list[list[str]]:
 
 
 def _expected(rows: list[list[str]], year: str) -> set[tuple[str, int, str, str]]:
-    valid_rne = set(load_spec("ssda903").codes("reason_new_episode", year))
-    found = set()
-    for n, row in enumerate(rows, start=1):
-        values = dict(zip(EPISODE_COLUMNS, row, strict=True))
-        for field in ("DECOM", "DEC"):
-            text = values[field].strip()
-            if text and not _is_date(text):
-                found.add((year, n, field, "bad_date"))
-        code = values["RNE"].strip().upper()
-        if code and code not in valid_rne:
-            found.add((year, n, "RNE", "unknown_code"))
-    return found
+    return {(year, *problem) for problem in expected_problems(rows, year)}
 
 
 @pytest.mark.parametrize("summarise_from", [0, 10**9], ids=["summary-first", "row-by-row"])
@@ -107,21 +83,6 @@ def test_replacing_a_year_rechecks_only_the_new_file(
         ).fetchall()
     )
     assert got == _expected(second, YEARS[1])
-
-
-TABLE = TableSpec(
-    name="demo",
-    dfe_name="Demo",
-    description="d",
-    fields={
-        "D": FieldSpec("D", FieldType.DATE),
-        "I": FieldSpec("I", FieldType.INTEGER),
-        "N": FieldSpec("N", FieldType.NUMBER),
-        "B": FieldSpec("B", FieldType.BOOLEAN),
-        "C": FieldSpec("C", FieldType.CODE, codeset="cs", upper=True),
-        "S": FieldSpec("S", FieldType.STRING),
-    },
-)
 
 
 def test_one_pass_lists_what_the_per_field_query_lists() -> None:

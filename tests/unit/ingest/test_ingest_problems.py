@@ -4,29 +4,16 @@ and a run of several years is written all or nothing."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
-from ingest_fixtures import EPISODE_COLUMNS, HEADER_COLUMNS, write_csv
+from ingest_fixtures import EPISODE_COLUMNS, HEADER_COLUMNS, expected_problems, is_date, write_csv
 
 from kinsight.ingest import ingest_files
 from kinsight.ingest import run as ingest_run
-from kinsight.specs import load_spec
 
 YEAR = "2025-26"
-
-
-def _is_date(text: str) -> bool:
-    for fmt, shape in (("%d/%m/%Y", 10), ("%Y-%m-%d", 10)):
-        if len(text) == shape:
-            try:
-                datetime.strptime(text, fmt)
-                return True
-            except ValueError:
-                continue
-    return False
 
 
 def _random_episodes(seed: int) -> list[list[str]]:
@@ -61,23 +48,13 @@ def test_bad_dates_and_codes_match_a_python_check(store: duckdb.DuckDBPyConnecti
             "SELECT \"row\", field, code FROM _ingest_findings WHERE code IN ('bad_date', 'unknown_code')"
         ).fetchall()
     }
-    valid_rne = set(load_spec("ssda903").codes("reason_new_episode", YEAR))
-    expected = set()
-    for n, row in enumerate(rows, start=1):
-        values = dict(zip(EPISODE_COLUMNS, row, strict=True))
-        for field in ("DECOM", "DEC"):
-            text = values[field].strip()
-            if text and not _is_date(text):
-                expected.add((n, field, "bad_date"))
-        code = values["RNE"].strip().upper()
-        if code and code not in valid_rne:
-            expected.add((n, "RNE", "unknown_code"))
+    expected = expected_problems(rows, YEAR)
     assert got == expected
     assert any(c == "bad_date" for _, _, c in expected) and any(c == "unknown_code" for _, _, c in expected)
     typed = store.execute(
         "SELECT count(*) FILTER (WHERE DECOM IS NOT NULL), count(*) FROM ssda903_episodes"
     ).fetchone()
-    assert typed == (sum(1 for r in rows if _is_date(r[1].strip())), len(rows))
+    assert typed == (sum(1 for r in rows if is_date(r[1].strip())), len(rows))
 
 
 def test_a_failure_in_a_later_year_leaves_the_store_as_it_was(

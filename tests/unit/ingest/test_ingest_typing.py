@@ -5,23 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+from ingest_fixtures import DEMO_TABLE as TABLE
 
-from kinsight.domain.specs import FieldSpec, FieldType, TableSpec
 from kinsight.ingest.typing import META_COLUMNS, staged_select, typed_select, untypeable_sql
-
-TABLE = TableSpec(
-    name="demo",
-    dfe_name="Demo",
-    description="d",
-    fields={
-        "D": FieldSpec("D", FieldType.DATE),
-        "I": FieldSpec("I", FieldType.INTEGER),
-        "N": FieldSpec("N", FieldType.NUMBER),
-        "B": FieldSpec("B", FieldType.BOOLEAN),
-        "C": FieldSpec("C", FieldType.CODE, codeset="cs", upper=True),
-        "S": FieldSpec("S", FieldType.STRING),
-    },
-)
 
 RAW = [
     # D, I, N, B, C, S
