@@ -18,8 +18,8 @@ import duckdb
 
 from kinsight.domain.years import parse_year
 from kinsight.ingest import ingest_files
-from kinsight.quality.lookups import lookup_specs, parse_lookup_arg, store_lookup
-from kinsight.services.quality import audit_and_report, read_lookup
+from kinsight.quality.lookups import lookup_specs, store_lookup
+from kinsight.services.quality import audit_and_report, read_lookups
 from kinsight.settings import Settings
 from kinsight.storage.analytical import open_store, scratch_store
 
@@ -47,7 +47,7 @@ def check_files(
     say = progress or (lambda _step: None)
     if year is not None:
         parse_year(year)
-    given = [read_lookup(name, path) for name, path in (parse_lookup_arg(text) for text in lookups)]
+    given = read_lookups(lookups)
     held = _held_lookups(settings)
     with scratch_store() as con:
         say("reading the files")

@@ -131,7 +131,7 @@ def run_quality(
     say = progress or (lambda _step: None)
     if year is not None:
         parse_year(year)
-    given = [read_lookup(name, path) for name, path in (parse_lookup_arg(text) for text in lookups)]
+    given = read_lookups(lookups)
     with open_store(settings.store_path) as con:
         for name, data in given:
             store_lookup(con, name, data)
@@ -378,9 +378,9 @@ def latest_scores(settings: Settings) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def read_lookup(name: str, path: Path) -> tuple[str, Any]:
-    """Read and check one lookup CSV (``kinsight quality --lookup NAME=FILE.csv``)."""
-    return name, read_lookup_file(name, path)
+def read_lookups(texts: Sequence[str]) -> list[tuple[str, Any]]:
+    """Read and check each ``NAME=FILE.csv`` lookup given (``--lookup``), before anything is written."""
+    return [(name, read_lookup_file(name, path)) for name, path in map(parse_lookup_arg, texts)]
 
 
 def lookups_held(settings: Settings) -> list[dict[str, Any]]:
