@@ -13,7 +13,7 @@ from kinsight.errors import DataFileError, Location, NotFoundError, UsageError
 from kinsight.evaluation.bias import audit
 from kinsight.evaluation.characteristics import attach, protected_config, reference_population
 from kinsight.settings import Settings
-from kinsight.storage.analytical import open_store
+from kinsight.storage.analytical import file_order, open_store
 
 _TABLE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -51,9 +51,9 @@ def _store_tables(
 
         def load(name: str) -> pl.DataFrame:
             if year is None:
-                return con.sql(f'select * from "{name}"').pl()
+                return con.sql(f'select * from "{name}"' + file_order(con, name)).pl()
             # DuckDB 2.x: execute() returns the connection (no .pl()); sql() takes the parameters itself
-            query = f'select * from "{name}" where collection_year = $year'
+            query = f'select * from "{name}" where collection_year = $year' + file_order(con, name)
             return con.sql(query, params={"year": year}).pl()
 
         frame = load(table)

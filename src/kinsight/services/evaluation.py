@@ -28,7 +28,7 @@ from kinsight.evaluation.report import write_report
 from kinsight.evaluation.verdict import Thresholds
 from kinsight.evaluation.verdict import verdict as _verdict
 from kinsight.settings import Settings
-from kinsight.storage.analytical import open_store
+from kinsight.storage.analytical import file_order, open_store
 
 
 def load_thresholds(path: Path) -> Thresholds:
@@ -242,8 +242,8 @@ def model_demo(
                 f"the store has no {', '.join(sorted(missing))}",
                 hint="Load synthetic data first: kinsight synth demo-data, then kinsight ingest demo-data.",
             )
-        episodes = con.sql("select * from ssda903_episodes").pl()
-        header = con.sql("select * from ssda903_header").pl()
+        episodes = con.sql("select * from ssda903_episodes" + file_order(con, "ssda903_episodes")).pl()
+        header = con.sql("select * from ssda903_header" + file_order(con, "ssda903_header")).pl()
     config = demo_config()
     frame = placements(episodes, header, config)
     split = split_by_time(frame, config.test_share)

@@ -42,6 +42,7 @@ from kinsight.privacy.report import risk_report_dict, write_report
 from kinsight.privacy.risk import DEFAULT_K, measure_risk
 from kinsight.privacy.tokens import pseudonymise, token_map
 from kinsight.settings import Settings
+from kinsight.storage.analytical import file_order, open_store
 
 REIDENTIFY_ROLE = "information_governance"
 CHILD_ID_COLUMNS = ("CHILD", "LAchildID")
@@ -452,19 +453,8 @@ def _store(settings: Settings, *, read_only: bool = True) -> Iterator[duckdb.Duc
     path = settings.store_path
     if not path.exists():
         raise NotFoundError(f"no analytical store at {path}", hint="Load data first with 'kinsight ingest'.")
-    try:
-        analytical = importlib.import_module("kinsight.storage.analytical")
-    except ImportError:
-        analytical = None
-    if analytical is not None and hasattr(analytical, "open_store"):
-        with analytical.open_store(path, read_only=read_only) as con:
-            yield con
-        return
-    con = duckdb.connect(str(path), read_only=read_only)  # until kinsight.storage.analytical lands
-    try:
+    with open_store(path, read_only=read_only) as con:
         yield con
-    finally:
-        con.close()
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -480,8 +470,9 @@ def _read_table(settings: Settings, dataset: str, table: str, year: str | None) 
                 hint="Check the dataset and table names, or ingest the returns first.",
             )
         if year is None:
-            return con.sql(f'SELECT * FROM "{name}"').pl()
-        frame = con.sql(f'SELECT * FROM "{name}" WHERE collection_year = ?', params=[year]).pl()
+            return con.sql(f'SELECT * FROM "{name}"' + file_order(con, name)).pl()
+        query = f'SELECT * FROM "{name}" WHERE collection_year = ?' + file_order(con, name)
+        frame = con.sql(query, params=[year]).pl()
     if frame.height == 0:
         raise NotFoundError(f"no rows for {year} in {dataset}.{table}", hint="Check the collection year.")
     return frame

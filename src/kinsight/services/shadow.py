@@ -32,7 +32,7 @@ from kinsight.evaluation.shadow_report import write_shadow_report
 from kinsight.services import audit
 from kinsight.settings import Settings
 from kinsight.storage import evaluation_repo as repo
-from kinsight.storage.analytical import open_store
+from kinsight.storage.analytical import file_order, open_store
 from kinsight.storage.appdb import aware
 
 DEMO_SOURCE = "demonstration model"
@@ -141,8 +141,8 @@ def _demo_placements(settings: Settings) -> tuple[pl.DataFrame, str]:
                 "the store has no SSDA903 episodes to score",
                 hint="Load data first: kinsight synth demo-data, then kinsight ingest demo-data.",
             )
-        episodes = con.sql("select * from ssda903_episodes").pl()
-        header = con.sql("select * from ssda903_header").pl()
+        episodes = con.sql("select * from ssda903_episodes" + file_order(con, "ssda903_episodes")).pl()
+        header = con.sql("select * from ssda903_header" + file_order(con, "ssda903_header")).pl()
     frame = placements(episodes, header, demo_config())
     latest = max(d for d in (episodes["DECOM"].max(), episodes["DEC"].max()) if d is not None)
     return frame, str(latest)

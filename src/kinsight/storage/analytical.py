@@ -64,6 +64,55 @@ def create_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+ROW_GROUP_SIZE = 16_384
+"""Rows per row group in what a writing connection stores (DuckDB's default is 122,880).
+
+A return's file is far smaller than DuckDB's default group, so every row of an ingest used to wait in
+memory and be compressed at commit, on one thread: 1.2 s of a 50,000-child return's 3 s.  With groups of
+16,384 rows, full groups are compressed and written while the rows are inserted, on every thread, and the
+commit has only the last part-filled group of each file left.  Smaller groups also let a scan of one
+year's rows skip the other years' groups by their min/max.  Measured on that return: ingest and audit
+both about a fifth faster; the file about half as large again (49 MB against 32 MB).
+"""
+
+
+def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A connection whose database is the store file.
+
+    A writer attaches the file to an in-memory database because DuckDB takes the row group size only as
+    an ``ATTACH`` option (it is not kept in the file).  Readers connect to the file itself, so readers in
+    one process (the web app's requests) keep sharing one DuckDB instance.
+    """
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(":memory:")
+    try:
+        location = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{location}' AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
+        con.execute("USE store")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def file_order(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """`` ORDER BY collection_year, _row`` for a store table: its rows year by year in the order of their
+    files (``_row`` is a row's line).  Ingest writes rows on several threads, so a table's own order is not
+    the files' order; a reader that hands rows on whole (to a model, an export) asks for it.  Empty for a
+    table without those columns (one made by hand)."""
+    held = {
+        name.lower()
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database()"
+            " AND schema_name = 'main' AND table_name = ?",
+            [table],
+        ).fetchall()
+    }
+    wanted = [column for column in ("collection_year", "_row") if column in held]
+    return f" ORDER BY {', '.join(wanted)}" if wanted else ""
+
+
 @contextmanager
 def open_store(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the store at ``path`` (creating it and its folder when writing) and close it afterwards.
@@ -76,8 +125,8 @@ def open_store(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
+        con = _connect(path, read_only)
+    except (duckdb.IOException, duckdb.ResourceInUseException) as error:
         raise ConfigurationError(
             f"cannot open the analytical store {path}: {error}",
             hint="Another Kinsight command may be writing to it; try again when it has finished.",
