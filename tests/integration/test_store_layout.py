@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from kinsight.errors import ConfigurationError
 from kinsight.services.ingest import ingest
 from kinsight.settings import Settings, load_settings
 from kinsight.storage.analytical import ROW_GROUP_SIZE, file_order, open_store
@@ -35,7 +36,9 @@ def loaded(tmp_path: Path) -> tuple[Settings, list[str]]:
     return settings, children
 
 
-def test_a_large_file_is_stored_in_groups_of_at_most_row_group_size(loaded: tuple[Settings, list[str]]) -> None:
+def test_large_files_are_stored_in_groups_of_at_most_row_group_size(
+    loaded: tuple[Settings, list[str]],
+) -> None:
     settings, _ = loaded
     with duckdb.connect(str(settings.store_path), read_only=True) as con:
         groups = con.execute(
@@ -64,3 +67,17 @@ def test_a_table_made_by_hand_has_no_file_order(tmp_path: Path) -> None:
     with open_store(tmp_path / "store.duckdb") as con:
         con.execute("CREATE TABLE made (CHILD VARCHAR)")
         assert file_order(con, "made") == ""
+
+
+def test_writing_while_this_process_reads_the_store_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "store.duckdb"
+    with open_store(path):
+        pass
+    with (
+        open_store(path, read_only=True),
+        pytest.raises(ConfigurationError, match="cannot open the analytical store"),
+        open_store(path),
+    ):
+        pass
+    with open_store(path) as con:  # and once the reader has gone, the writer opens
+        assert con.execute("SELECT count(*) FROM _files").fetchone() == (0,)
