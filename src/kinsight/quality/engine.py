@@ -6,10 +6,11 @@ flag per rule, then unnested); SQL modules run as a few UNION ALL batches rather
 (parsing, planning and scheduling a statement costs more than many small rules do); the year's tables and
 derived relations are materialised once and shared by every rule; hits never travel through Python,
 they are inserted straight into ``_hits`` and joined to rule metadata; and the statements run on as many
-threads as DuckDB has (each thread its own cursor: DuckDB plans one statement per connection at a time,
-and planning is most of the cost of a small return's rules).  A batch that errors is re-run rule by
-rule, so one broken rule is reported as failed and the others still run.  A rule whose tables or
-columns are absent is skipped.
+worker threads as DuckDB has threads, each with its own cursor and each statement on one DuckDB thread
+(DuckDB plans one statement per connection at a time, planning is most of the cost of a small return's
+rules, and a small statement split across threads costs more than it saves).  A batch that errors is
+re-run rule by rule, so one broken rule is reported as failed and the others still run.  A rule whose
+tables or columns are absent is skipped.
 """
 
 from __future__ import annotations
