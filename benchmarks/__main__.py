@@ -31,12 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.names:
         modules = [m for m in modules if m.removeprefix("bench_") in args.names]
     console = Console()
-    results: list[Result] = [host_check("before")]
+    results: list[Result] = host_check("before")
     for name in modules:
         console.print(f"[bold]running {name}[/]")
         module = importlib.import_module(f"benchmarks.{name}")
         results.extend(module.run(quick=args.quick))
-    results.append(host_check("after"))
+    results.extend(host_check("after"))
 
     table = Table(title=f"Kinsight benchmarks on {machine_description()}")
     for col in ("benchmark", "measured", "target", "peak memory", "met"):
