@@ -145,6 +145,28 @@ def _reads_sequence(name: str) -> bool:
     return item.source is not None or any(_reads_sequence(r) for r in item.reads if r != name)
 
 
+def _from_end(item: Derived) -> str:
+    """SQL for ``seq_from_end``: a row's place counted from the child's last row in ``reverse`` order.
+
+    When ``order`` is a key then ``_row`` and ``reverse`` is both descending, the place follows from the
+    forward sort, with no second sort (half the cost of a year's episodes sequence).  DuckDB puts NULL
+    last both ways, so the rows with a key come first both ways, mirrored, and the rows without one
+    come last both ways, mirrored among themselves by ``_row`` (unique in a year's slice).  With ``n``
+    rows, ``k`` of them with a key, a row at forward place ``p`` is at ``k - p + 1`` from the end if it
+    has a key and at ``n + k - p + 1`` if not.  Any other pair of orders gets the second sort.
+    """
+    assert item.order and item.reverse and item.child
+    keys = [key.strip() for key in item.order.split(",")]
+    mirrored = ", ".join(f"{key} DESC" for key in keys)
+    if len(keys) != 2 or keys[1] != "_row" or " ".join(item.reverse.split()) != mirrored:
+        return f"row_number() OVER (PARTITION BY {item.child} ORDER BY {item.reverse})"
+    key = keys[0]
+    return (
+        f"CASE WHEN {key} IS NOT NULL THEN count({key}) OVER whole - row_number() OVER w + 1"
+        f" ELSE count(*) OVER whole + count({key}) OVER whole - row_number() OVER w + 1 END"
+    )
+
+
 def base_table(name: str) -> str:
     """``episodes_last``, ``episodes_earlier``, ``episodes_raw`` ... all read the table ``episodes``."""
     name = name.removesuffix(RAW_SUFFIX)
@@ -386,10 +408,10 @@ class YearContext:
                 f", lead({c}) OVER w AS next_{c}" for c in leads
             )
             body = (
-                f"SELECT *, row_number() OVER w AS seq_no, row_number() OVER"
-                f" (PARTITION BY {item.child} ORDER BY {item.reverse}) AS seq_from_end,"
-                f" count(*) OVER (PARTITION BY {item.child}) AS seq_count{links}"
-                f" FROM {item.source} WINDOW w AS (PARTITION BY {item.child} ORDER BY {item.order})"
+                f"SELECT *, row_number() OVER w AS seq_no, {_from_end(item)} AS seq_from_end,"
+                f" count(*) OVER whole AS seq_count{links}"
+                f" FROM {item.source} WINDOW w AS (PARTITION BY {item.child} ORDER BY {item.order}),"
+                " whole AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"
             )
         if item.sql is not None and not item.materialise:
             # A plain query (``final_episodes`` is a filter of ``episodes_seq``) is a view: reading it costs a
