@@ -151,9 +151,11 @@ def _from_end(item: Derived) -> str:
     When ``order`` is a key then ``_row`` and ``reverse`` is both descending, the place follows from the
     forward sort, with no second sort (half the cost of a year's episodes sequence).  DuckDB puts NULL
     last both ways, so the rows with a key come first both ways, mirrored, and the rows without one
-    come last both ways, mirrored among themselves by ``_row`` (unique in a year's slice).  With ``n``
-    rows, ``k`` of them with a key, a row at forward place ``p`` is at ``k - p + 1`` from the end if it
-    has a key and at ``n + k - p + 1`` if not.  Any other pair of orders gets the second sort.
+    come last both ways, mirrored among themselves by ``_row``.  With ``n`` rows, ``k`` of them with a
+    key, a row at forward place ``p`` is at ``k - p + 1`` from the end if it has a key and at
+    ``n + k - p + 1`` if not.  Rows that tie on both (an XML child's records share its ``_row``) have
+    no order of their own; here the place from the end mirrors the place from the start.  Any other
+    pair of orders gets the second sort.
     """
     assert item.order and item.reverse and item.child
     keys = [key.strip() for key in item.order.split(",")]
