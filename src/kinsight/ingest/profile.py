@@ -12,7 +12,7 @@ import duckdb
 
 from kinsight.domain.specs import TableSpec
 from kinsight.ingest.typing import quote
-from kinsight.ingest.writer import typed_name
+from kinsight.ingest.writer import table_columns, typed_name
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,7 @@ class TableProfile:
 def profile_table(con: duckdb.DuckDBPyConnection, dataset: str, table: TableSpec) -> dict[str, TableProfile]:
     """Profile of every year held of one typed table; fields are those in force in each year."""
     store_table = typed_name(dataset, table.name)
-    # duckdb_columns() rather than information_schema: the catalogue profiles every table, and the
-    # information_schema views cost several milliseconds a look-up.
-    present = {
-        r[0].lower()
-        for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name = ?",
-            [store_table],
-        ).fetchall()
-    }
+    present = table_columns(con, store_table)
     if not present:
         return {}
     # A field the spec gained after the data was loaded has no column yet: it is wholly blank.

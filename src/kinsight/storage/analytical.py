@@ -103,14 +103,11 @@ def file_order(con: duckdb.DuckDBPyConnection, table: str) -> str:
     year by year in the order of their files (``_row`` is a row's line).  Ingest writes rows on several
     threads, so a table's own order is not the files' order; a reader that hands rows on whole (to a
     model, an export) asks for it.  Empty for a table without those columns (one made by hand)."""
-    held = {
-        name.lower()
-        for (name,) in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database()"
-            " AND schema_name = 'main' AND table_name = ?",
-            [table],
-        ).fetchall()
-    }
+    # Imported here: the ingest package brings pyarrow, and every command opens the store; the readers
+    # that ask for file order load whole tables through Arrow anyway.
+    from kinsight.ingest.writer import table_columns
+
+    held = table_columns(con, table) or set()
     wanted = [column for column in ("collection_year", "_row") if column in held]
     return f" ORDER BY {', '.join(wanted)}" if wanted else ""
 
