@@ -311,7 +311,8 @@ def check_year(
     codesets: Mapping[str, Sequence[str]] | None = None,
     lookups: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None,
 ) -> tuple[YearRun, YearContext]:
-    """Run ``rules`` for one year; hits are left in temp ``_hits`` joined to ``_rules`` by ``rule_idx``.
+    """Run ``rules`` for one year; hits are left in the workspace's ``_hits``, joined to temp ``_rules``
+    by ``rule_idx``.
 
     The caller persists them (``findings.persist``) and then closes the returned context.
     """

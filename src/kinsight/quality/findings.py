@@ -59,7 +59,7 @@ def persist(
     started_at: datetime,
     record_tables: Sequence[str],
 ) -> float:
-    """Write the hits of ``run`` (temp ``_hits`` / ``_rules``) and return the year's score.
+    """Write the hits of ``run`` (the workspace's ``_hits``, temp ``_rules``) and return the year's score.
 
     Earlier findings for the same dataset and year are replaced: the store holds the latest verdict,
     while ``quality_runs`` keeps the history of runs.
