@@ -402,7 +402,7 @@ class YearContext:
             body = item.sql
         else:
             assert item.source and item.child and item.order and item.reverse
-            columns = [r[0] for r in self.con.execute(f"DESCRIBE {item.source}").fetchall()]
+            columns = self.columns(item.source)
             wanted = self._links or {}
             lags = [c for c in columns if self._links is None or c.lower() in wanted["prev"]]
             leads = [c for c in columns if self._links is None or c.lower() in wanted["next"]]
