@@ -139,11 +139,15 @@ def test_raise_a_public_challenge_and_resolve_it(browser, server) -> None:  # ty
     sign_in(ig, server, "demo-information-governance", "information-governance-demo-only-pass")
     ig.goto(f"{server}/challenges/{reference}")
     check_accessibility(ig)
+    # Each save posts the form and redirects back: wait for that page before acting on it, or the next
+    # step can land on the page being left (seen once in CI: content() read mid-navigation was empty).
     ig.check("input[name=status][value=triage]")
-    ig.click("#save-challenge")
+    with ig.expect_navigation():
+        ig.click("#save-challenge")
     ig.check("input[name=status][value=resolved]")
     ig.fill("#note", "We checked: a late file had not been loaded. It is loaded now.")
-    ig.click("#save-challenge")
+    with ig.expect_navigation():
+        ig.click("#save-challenge")
     assert "This challenge is resolved" in ig.content()
     for path in ("/audit", "/users", "/"):
         ig.goto(server + path)
