@@ -6,10 +6,11 @@ Raw rows go in as received, typed rows through ``typed_select``, and every value
 is not a code valid for the year becomes a finding.
 
 Speed matters at both ends: a 50,000-child return must load in seconds, and a small one must not pay a
-fixed cost per table.  So each table costs about three statements: raw rows and typed rows straight from
-the file as read, then one check for bad values (a summary first for a large file, so only the rare
-flagged fields are checked row by row); findings and ``_files`` rows are written once per submission,
-and what the submission needs to know about the store (columns held, files loaded) is asked once.
+fixed cost per table.  So each table costs two statements, raw rows straight from the file as read and
+typed rows from those; the checks for bad values of all a submission's tables run as one statement (a
+large file is summarised first, so only the rare flagged fields are checked row by row); findings and
+``_files`` rows are written once per submission, and what the submission needs to know about the store
+(columns held, files loaded) is asked once.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class _StoreState:
     loaded: dict[str, tuple[str, int]]
     findings: list[list[object]] = field(default_factory=list)
     files: list[list[object]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection, dataset: str, year: str) -> _StoreState:
@@ -232,8 +234,9 @@ def write_table(
 ) -> TableOutcome | None:
     """Load one read table for its year; None when the table is not part of the spec that year.
 
-    Findings and the ``_files`` row are queued on ``state`` and written by ``write_submission`` in one
-    statement each; called alone (no ``state``), this writes them itself.
+    Findings, the ``_files`` row and the check for bad values are queued on ``state`` and run by
+    ``write_submission`` in one statement each, which then adds the bad values to the outcome's count of
+    findings; called alone (no ``state``), this runs them itself.
     """
     year = read.year
     assert year is not None
@@ -273,48 +276,50 @@ def write_table(
         # return).
         stored = f"(SELECT * FROM {quote(raw)} WHERE collection_year = {literal(year)})"
         con.execute(f"INSERT INTO {quote(typed)} BY NAME {typed_select(table, stored, columns)}")
-        bad = _find_problems(con, submission, spec, table, read, view, year)
     finally:
         con.unregister(view)
+    problems = _problems_query(con, submission, spec, table, read, year)
+    if problems:
+        state.problems.append(problems)
     state.files.append([submission, dataset, name, year, read.source.name, read.sha256, rows, loaded_at])
-    if alone:
-        _flush(con, state)
-    outcome = Outcome.REPLACED if current else Outcome.LOADED
-    return TableOutcome(
+    outcome = TableOutcome(
         dataset,
         name,
         year,
         read.source.name,
-        outcome,
+        Outcome.REPLACED if current else Outcome.LOADED,
         rows,
-        len(structural) + int(bad),
+        len(structural),
         current[1] if current else None,
     )
+    if alone:
+        return _with_problems([outcome], _flush(con, state))[0]
+    return outcome
 
 
-def _find_problems(
+def _problems_query(
     con: duckdb.DuckDBPyConnection,
     submission: int,
     spec: DatasetSpec,
     table: TableSpec,
     read: ReadTable,
-    view: str,
     year: str,
-) -> int:
-    """Record every value of the file that did not type or is not a code valid in the year; returns how
-    many.
+) -> str | None:
+    """The query listing every value of the file that did not type or is not a code valid in the year, as
+    ``_ingest_findings`` rows; None when no field can hold one.
 
-    A small file is checked row by row at once: one more statement would cost more than the check.  A
-    large one is first summarised in one pass over its typed rows: a value that did not type is blank in
-    the typed table but not in the file, so a fallible field with as many typed values as the file has
-    values has none; and a code field whose distinct values are all valid has none.  Only the fields the
-    summary flags (rare) are then checked row by row, joined back to the file's text when their type is
-    at issue.
+    The queries of a submission's tables run as one statement (``_flush``): at a small return's size each
+    costs little but its own statement's fixed cost.  A large file is first summarised in one pass over its
+    typed rows: a value that did not type is blank in the typed table but not in the file, so a fallible
+    field with as many typed values as the file has values has none; and a code field whose values are all
+    valid has none.  Only the fields the summary flags (rare) are then checked row by row, joined back to
+    the file's text when their type is at issue.
     """
     dataset, name = read.dataset, read.table
     # The year's rows of the table are this file's: one file per table and year, and a replaced file's
     # rows are gone already.  (Comparing the long _file text on every row would cost more than the check.)
-    this_file = f"(SELECT * FROM {quote(typed_name(dataset, name))} WHERE collection_year = {literal(year)})"
+    in_year = f"WHERE collection_year = {literal(year)}"
+    this_file = f"(SELECT * FROM {quote(typed_name(dataset, name))} {in_year})"
     columns = read.data.column_names
     present = {c.lower() for c in columns}
     fallible = fallible_fields(table, columns)
@@ -326,19 +331,18 @@ def _find_problems(
     if flagged and read.data.num_rows >= _SUMMARISE_FROM:
         flagged = _summary_flags(con, read, fallible, valid, this_file)
     if not flagged:
-        return 0
+        return None
     checked = replace(table, fields={n: f for n, f in table.fields.items() if n in flagged})
     codes = {f.codeset: spec.codes(f.codeset, year) for f in checked.fields.values() if f.codeset}
-    problems = problems_sql(checked, stage_sql(checked, this_file, view, columns), codes, columns)
+    raw = f"(SELECT * FROM {quote(raw_name(dataset, name))} {in_year})"
+    problems = problems_sql(checked, stage_sql(checked, this_file, raw, columns), codes, columns)
     if not problems:
-        return 0
-    return int(
-        con.execute(
-            f"INSERT INTO _ingest_findings ({_FINDING_COLUMNS}) "
-            f"SELECT ?, ?, ?, ?, _row, field, ?, code, message, 'error' FROM ({problems})",
-            [submission, dataset, year, read.source.name, name],
-        ).fetchall()[0][0]
+        return None
+    fixed = ", ".join(
+        literal(str(v)) if isinstance(v, str) else str(v)
+        for v in (submission, dataset, year, read.source.name)
     )
+    return f"SELECT {fixed}, _row, field, {literal(name)}, code, message, 'error' FROM ({problems})"
 
 
 def _valid_codes(spec: DatasetSpec, field: FieldSpec, year: str) -> set[str]:
@@ -361,7 +365,9 @@ def _summary_flags(
     values each column holds.  A cell of spaces counts as a value here though it is blank once trimmed,
     so it can only flag a field for the row-by-row check, never hide a bad value.
     """
-    parts = [f"count({quote(n)})" for n in fallible] + [f"list(DISTINCT {quote(n)})" for n in valid]
+    parts = [f"count({quote(n)})" for n in fallible] + [
+        f"count_if(NOT list_contains({_sql_list(codes)}, {quote(n)}))" for n, codes in valid.items()
+    ]
     summary = con.execute(f"SELECT {', '.join(parts)} FROM {this_file}").fetchall()[0]
     flags = set()
     by_lower = {c.lower(): c for c in read.data.column_names}
@@ -369,14 +375,30 @@ def _summary_flags(
         column = read.data.column(by_lower[name.lower()])
         if summary[i] != len(column) - column.null_count:
             flags.add(name)
-    for i, (name, codes) in enumerate(valid.items(), start=len(fallible)):
-        if any(v is not None and v not in codes for v in summary[i] or ()):
+    for i, name in enumerate(valid, start=len(fallible)):
+        if summary[i]:
             flags.add(name)
     return flags
 
 
-def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> None:
-    """Write the queued findings and ``_files`` rows."""
+def _sql_list(texts: set[str]) -> str:
+    return "[" + ", ".join(literal(t) for t in sorted(texts)) + "]::VARCHAR[]"
+
+
+def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> dict[tuple[str, str], int]:
+    """Write the queued findings and ``_files`` rows, and run the queued checks for bad values; returns
+    how many bad values each (table, year) held."""
+    bad: dict[tuple[str, str], int] = {}
+    if state.problems:
+        submission = state.files[0][0]
+        con.execute(f"INSERT INTO _ingest_findings ({_FINDING_COLUMNS}) {' UNION ALL '.join(state.problems)}")
+        bad = {
+            (table, year): int(n)
+            for table, year, n in con.execute(
+                'SELECT "table", year, count(*) FROM _ingest_findings WHERE submission_id = ? GROUP BY ALL',
+                [submission],
+            ).fetchall()
+        }
     _insert_rows(con, "_ingest_findings", _FINDING_COLUMNS, state.findings)
     files = state.files
     if files:
@@ -386,7 +408,13 @@ def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> None:
             'submission_id, dataset, "table", year, file, sha256, "rows", loaded_at, status',
             [[*row, "loaded"] for row in files],
         )
-    state.findings, state.files = [], []
+    state.findings, state.files, state.problems = [], [], []
+    return bad
+
+
+def _with_problems(outcomes: list[TableOutcome], bad: dict[tuple[str, str], int]) -> list[TableOutcome]:
+    """The outcomes with each table's bad values counted in its findings."""
+    return [replace(o, findings=o.findings + bad.get((o.table, o.year), 0)) for o in outcomes]
 
 
 def write_submission(
@@ -445,7 +473,7 @@ def _write_submission(
         for read in reads
         if (outcome := write_table(con, submission, spec, read, loaded_at, state)) is not None
     ]
-    _flush(con, state)
+    outcomes = _with_problems(outcomes, _flush(con, state))
     changed = [o for o in outcomes if o.outcome is not Outcome.UNCHANGED]
     if changed:
         con.execute(
