@@ -4,14 +4,14 @@ database.
 Speed comes from five choices: every single-table check of a table is compiled into ONE query (the
 numbers of the rules a row fails, as a list, then unnested); SQL modules run as a few UNION ALL batches
 rather than one statement each (parsing, planning and scheduling a statement costs more than many small
-rules do); the year's tables and
-derived relations are materialised once and shared by every rule; hits never travel through Python,
-they are inserted straight into ``_hits`` and joined to rule metadata; and the statements run on as many
-worker threads as DuckDB has threads, each with its own cursor and each statement on one DuckDB thread
-(DuckDB plans one statement per connection at a time, planning is most of the cost of a small return's
-rules, and a small statement split across threads costs more than it saves).  A batch that errors is
-re-run rule by rule, so one broken rule is reported as failed and the others still run.  A rule whose
-tables or columns are absent is skipped.
+rules do); the year's tables and derived relations are made once and shared by every rule; hits never
+travel through Python, they are inserted straight into ``_hits`` and joined to rule metadata; and the
+statements run on as many worker threads as DuckDB has threads, each with its own cursor and each
+statement on one DuckDB thread (DuckDB plans one statement per connection at a time, planning is most of
+the cost of a small return's rules, and a small statement split across threads costs more than it saves).
+A batch that errors is re-run rule by rule, so one broken rule is reported as failed and the others still
+run; a rule reading a field its tables lack runs alone from the start.  A rule whose tables or columns are
+absent is skipped.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ def _missing_column(error: duckdb.Error) -> str | None:
 
 
 _LINE = re.compile(r"\bLINE (\d+):")
+_QUALIFIED = re.compile(r'\.\s*"?(\w+)')  # the column of ``alias.column``
 
 
 def _culprit(error: duckdb.Error, starts: Sequence[int]) -> int | None:
@@ -208,6 +209,22 @@ class _Runner:
             return
         self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.RUN, seconds=time.perf_counter() - start)
 
+    def _lacks_field(self, rule: Rule) -> bool:
+        """Whether the rule's SQL reads a field it lists that none of the tables it lists has: a word of
+        the SQL that is not also a table's name, or any ``alias.FIELD`` (``uasc`` is a table, and a header
+        column in some years)."""
+        held = {
+            column.lower()
+            for table in rule.tables
+            if not table.startswith(LOOKUP_PREFIX)
+            for column in self.ctx.columns(table)
+        }
+        text = rule.sql_text or ""
+        named = (words(text) - {table.lower() for table in self.ctx.tables}) | {
+            m.lower() for m in _QUALIFIED.findall(text)
+        }
+        return any(name.lower() not in held and name.lower() in named for name in rule.fields)
+
     def run(self) -> list[RuleOutcome]:
         self.ctx.plan([rule.sql_text or rule.fails_when for rule in self.rules])
         checks: list[tuple[int, Rule]] = []
@@ -239,8 +256,14 @@ class _Runner:
                     self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
                     continue
                 ready.append((idx, rule))
-            for start in range(0, len(ready), BATCH_SIZE):
-                submit(functools.partial(self._run_batch, ready[start : start + BATCH_SIZE]))
+            # A rule naming a field none of its tables holds (UASC in a year whose header lacks it) would
+            # fail its batch and make the rest run again; it runs alone, to be skipped (or run) on its own.
+            alone = [item for item in ready if self._lacks_field(item[1])]
+            batched = [item for item in ready if item not in alone]
+            for item in alone:
+                submit(functools.partial(self.run_sql, *item))
+            for start in range(0, len(batched), BATCH_SIZE):
+                submit(functools.partial(self._run_batch, batched[start : start + BATCH_SIZE]))
         counts = dict(self.con.execute("SELECT rule_idx, count(*) FROM _hits GROUP BY 1").fetchall())
         result = []
         for idx in range(len(self.rules)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
 
 import duckdb
@@ -178,3 +179,38 @@ def test_rules_on_several_threads_find_what_one_thread_finds(monkeypatch) -> Non
     assert sum(s is RuleStatus.RUN for s in status_one.values()) == 39
     assert threads_one == {"MainThread"}
     assert len(threads_many) > 1 and "MainThread" not in threads_many
+
+
+def test_a_rule_reading_a_listed_field_no_table_has_runs_alone_and_its_batch_once(monkeypatch) -> None:
+    """UASC is a header column in some years only: a rule reading ``h.UASC`` in a year without it would
+    fail its batch and make the batch run twice, so it runs on its own; a rule that lists a field only by a
+    table's name (``uasc``) still runs in a batch."""
+    monkeypatch.setattr(engine, "BATCH_SIZE", 10)
+    batches: list[list[str]] = []
+
+    def recording(self, batch):  # type: ignore[no-untyped-def]
+        batches.append([rule.code for _, rule in batch])
+        _PLAIN_RUN_BATCH(self, batch)
+
+    monkeypatch.setattr(engine._Runner, "_run_batch", recording)
+    con, rows = _store(9)
+    con.execute("CREATE TABLE ds_uasc (CHILD VARCHAR, collection_year VARCHAR, _row INTEGER, _file VARCHAR)")
+    reads_uasc = (
+        "SELECT 'episodes' AS table_name, e._row, e.CHILD AS child FROM episodes e WHERE e.UASC = '1'"
+    )
+    names_table = (
+        "SELECT 'episodes' AS table_name, _row, CHILD AS child FROM episodes"
+        " WHERE CHILD IN (SELECT CHILD FROM uasc)"
+    )
+    rules = [_rule(code, SQL[code]) for code in SQL]
+    rules.insert(1, replace(_rule("READS-UASC", reads_uasc), fields=("UASC",)))
+    rules.append(replace(_rule("NAMES-UASC", names_table, ("episodes", "uasc")), fields=("UASC",)))
+    run, ctx = check_year(
+        con, dataset="ds", year=YEAR, rules=rules, tables=["episodes", "uasc"], present={"episodes", "uasc"}
+    )
+    status = {o.code: o.status for o in run.outcomes}
+    assert status.pop("READS-UASC") is RuleStatus.SKIPPED
+    assert set(status.values()) == {RuleStatus.RUN}
+    assert batches == [["ENDS-BEFORE", "NO-RNE", "TWO-OPEN", "NAMES-UASC"]]
+    assert {(code, row) for code, _, row, _ in hit_rows(con)} == _python_hits(rows)
+    ctx.close()
