@@ -15,7 +15,7 @@ large file is summarised first, so only the rare flagged fields are checked row 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -385,20 +385,16 @@ def _sql_list(texts: set[str]) -> str:
     return "[" + ", ".join(literal(t) for t in sorted(texts)) + "]::VARCHAR[]"
 
 
-def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> dict[tuple[str, str], int]:
+def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> Counter[tuple[str, str]]:
     """Write the queued findings and ``_files`` rows, and run the queued checks for bad values; returns
     how many bad values each (table, year) held."""
-    bad: dict[tuple[str, str], int] = {}
+    bad: Counter[tuple[str, str]] = Counter()
     if state.problems:
-        submission = state.files[0][0]
-        con.execute(f"INSERT INTO _ingest_findings ({_FINDING_COLUMNS}) {' UNION ALL '.join(state.problems)}")
-        bad = {
-            (table, year): int(n)
-            for table, year, n in con.execute(
-                'SELECT "table", year, count(*) FROM _ingest_findings WHERE submission_id = ? GROUP BY ALL',
-                [submission],
-            ).fetchall()
-        }
+        inserted = con.execute(
+            f"INSERT INTO _ingest_findings ({_FINDING_COLUMNS}) {' UNION ALL '.join(state.problems)}"
+            ' RETURNING "table", year'
+        ).fetchall()
+        bad.update((table, year) for table, year in inserted)
     _insert_rows(con, "_ingest_findings", _FINDING_COLUMNS, state.findings)
     files = state.files
     if files:
@@ -412,7 +408,7 @@ def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> dict[tuple[str
     return bad
 
 
-def _with_problems(outcomes: list[TableOutcome], bad: dict[tuple[str, str], int]) -> list[TableOutcome]:
+def _with_problems(outcomes: list[TableOutcome], bad: Counter[tuple[str, str]]) -> list[TableOutcome]:
     """The outcomes with each table's bad values counted in its findings."""
     return [replace(o, findings=o.findings + bad.get((o.table, o.year), 0)) for o in outcomes]
 
