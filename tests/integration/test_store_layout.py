@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from kinsight.errors import ConfigurationError
+from kinsight.ingest import ingest_files
 from kinsight.services.ingest import ingest
 from kinsight.settings import Settings, load_settings
 from kinsight.storage.analytical import ROW_GROUP_SIZE, file_order, open_store
@@ -81,3 +82,30 @@ def test_writing_while_this_process_reads_the_store_is_refused_with_a_clear_erro
         pass
     with open_store(path) as con:  # and once the reader has gone, the writer opens
         assert con.execute("SELECT count(*) FROM _files").fetchone() == (0,)
+
+
+def test_a_large_ingest_commits_straight_into_the_file_and_a_small_change_through_the_log(
+    tmp_path: Path,
+) -> None:
+    """A large change would otherwise be written twice: to the write-ahead log at commit and into the
+    file when the connection closes.  Either way every row is there when the store is opened again.  The
+    file has fewer rows than a row group, so DuckDB cannot write them out early while they go in."""
+    rows = ROW_GROUP_SIZE - 1
+    folder = tmp_path / "2025-26"
+    folder.mkdir()
+    with (folder / "header.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"])
+        for i in range(rows):
+            writer.writerow([f"C{i:07d}", "1", f"{i % 28 + 1:02d}/03/2015", "WBRI", f"A{i:012d}", "", ""])
+    path = tmp_path / "store.duckdb"
+    log = path.with_name(path.name + ".wal")
+    with open_store(path) as con:
+        ingest_files(con, [folder])
+        assert not log.exists() or log.stat().st_size < 1_000_000
+        con.execute("CREATE TABLE small (CHILD VARCHAR)")
+        con.execute("INSERT INTO small VALUES ('C1')")
+        assert log.exists() and 0 < log.stat().st_size < 1_000_000
+    with open_store(path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM ssda903_header").fetchone() == (rows,)
+        assert con.execute("SELECT * FROM small").fetchall() == [("C1",)]

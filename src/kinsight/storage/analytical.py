@@ -78,11 +78,23 @@ against 32 MB).
 """
 
 
+CHECKPOINT_THRESHOLD = "1MB"
+"""Changes a writer's commit sends straight into the store file rather than through the write-ahead log.
+
+DuckDB logs a commit's changes and copies them into the file when the connection closes, unless the log
+would pass this size, in which case the commit writes the file at once.  Its default (16 MB) let a
+50,000-child ingest write 9 MB of log, wait for it to reach the disk, and then write the same rows again at
+close; committing straight into the file took about 0.2 s off that ingest (runs interleaved).  Small
+changes still go through the log.
+"""
+
+
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     """A connection whose database is the store file.
 
     A writer attaches the file to an in-memory database because DuckDB takes the row group size only as
-    an ``ATTACH`` option (it is not kept in the file).  Readers connect to the file itself, so readers in
+    an ``ATTACH`` option (it is not kept in the file), and commits large changes straight into the file
+    (``CHECKPOINT_THRESHOLD``).  Readers connect to the file itself, so readers in
     one process (the web app's requests) keep sharing one DuckDB instance.
     """
     if read_only:
@@ -92,6 +104,7 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         location = str(path).replace("'", "''")
         con.execute(f"ATTACH '{location}' AS store (ROW_GROUP_SIZE {ROW_GROUP_SIZE})")
         con.execute("USE store")
+        con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
     except BaseException:
         con.close()
         raise
