@@ -1,5 +1,6 @@
 """How ingest lays a large file out in the store: row groups of ``ROW_GROUP_SIZE`` rows, written on
-several threads, and the file's order still there for readers that ask for it.
+several threads, committed straight into the file, and the file's order still there for readers that ask
+for it.
 
 The file is written here with the ``csv`` module, and what comes back is compared with it.
 """
