@@ -71,6 +71,7 @@ def audit_dataset(
             present=present,
             codesets=codesets,
             lookups=lookups,
+            rows=max((per.get(year, 0) for per in counts.values()), default=0),
         )
         value = persist(
             con, run_id=run_id, run=run, started_at=started, record_tables=sorted(present - held_lookups)

@@ -46,6 +46,18 @@ BATCH_SIZE = (
 )
 MAX_WORKERS = 4  # threads running statements at once (no more than DuckDB's own thread count)
 
+SMALL_YEAR_ROWS = 20_000
+"""A year whose largest table has fewer rows than this is planned without ``SMALL_YEAR_SKIPS``."""
+SMALL_YEAR_SKIPS = "join_order,statistics_propagation,common_subplan"
+"""DuckDB optimizer passes that cost more than they save on a small year's rules.
+
+At a 1,000-child return's size planning is most of a rule's cost, and these three passes are the dearest
+part of it (join order alone a third of the optimizer's time); with no table larger than a few thousand
+rows no join order or pruned scan saves that back.  Twelve runs each, alternating in one process: the
+1,000-child audit's median went from 0.80 s to 0.71 s, with the same findings.  They stay on for larger
+years, where the plan matters more than the planning.
+"""
+
 _MISSING_COLUMN = re.compile(
     r'Referenced column "?([^"\s]+)"? not found|does not have a column named "?([^"\s]+)"?'
 )
@@ -80,9 +92,10 @@ def _short(error: Exception) -> str:
 
 
 class _Runner:
-    def __init__(self, ctx: YearContext, rules: Sequence[Rule]) -> None:
+    def __init__(self, ctx: YearContext, rules: Sequence[Rule], rows: int | None = None) -> None:
         self.ctx = ctx
         self.rules = list(rules)
+        self.rows = rows
         self.outcomes: dict[int, RuleOutcome] = {}
         self._local = threading.local()
         ctx.con.execute(
@@ -241,7 +254,7 @@ class _Runner:
                 self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.SKIPPED, reason=reason)
             elif rule.fails_when is not None:
                 checks.append((idx, rule))
-        with self._pool() as submit:
+        with _planning(self.ctx.con, self.rows), self._pool() as submit:
             for table, group in self.check_groups(checks):
                 submit(functools.partial(self._run_check_group, table, group))
             # The relations SQL rules read are made here, on this thread, while the checks run, and before
@@ -312,6 +325,22 @@ class _Runner:
             con.execute(f"SET threads = {threads}")
 
 
+@contextmanager
+def _planning(con: duckdb.DuckDBPyConnection, rows: int | None) -> Iterator[None]:
+    """Plan the block's statements without ``SMALL_YEAR_SKIPS`` when the year is small (``rows``: its
+    largest table's), then restore the setting (it is global to the DuckDB instance)."""
+    if rows is None or rows >= SMALL_YEAR_ROWS:
+        yield
+        return
+    keep = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+    skips = ",".join(part for part in (keep, SMALL_YEAR_SKIPS) if part)
+    con.execute(f"SET disabled_optimizers = '{skips}'")
+    try:
+        yield
+    finally:
+        con.execute(f"SET disabled_optimizers = '{keep}'")
+
+
 def _rules_table(con: duckdb.DuckDBPyConnection, rules: Sequence[Rule]) -> None:
     create_from_columns(
         con,
@@ -336,15 +365,16 @@ def check_year(
     present: set[str],
     codesets: Mapping[str, Sequence[str]] | None = None,
     lookups: Mapping[str, Mapping[str, Sequence[str | None]]] | None = None,
+    rows: int | None = None,
 ) -> tuple[YearRun, YearContext]:
     """Run ``rules`` for one year; hits are left in the workspace's ``_hits``, joined to temp ``_rules``
-    by ``rule_idx``.
+    by ``rule_idx``.  ``rows`` (the year's largest table) lets a small year be planned more cheaply.
 
     The caller persists them (``findings.persist``) and then closes the returned context.
     """
     ctx = YearContext(con, dataset, year, tables, present, codesets or {}, lookups or {})
     try:
-        outcomes = _Runner(ctx, rules).run()
+        outcomes = _Runner(ctx, rules, rows).run()
         _rules_table(con, rules)
     except BaseException:
         ctx.close()

@@ -214,3 +214,27 @@ def test_a_rule_reading_a_listed_field_no_table_has_runs_alone_and_its_batch_onc
     assert batches == [["ENDS-BEFORE", "NO-RNE", "TWO-OPEN", "NAMES-UASC"]]
     assert {(code, row) for code, _, row, _ in hit_rows(con)} == _python_hits(rows)
     ctx.close()
+
+
+def test_a_small_year_is_planned_without_the_dear_optimizer_passes_and_the_setting_is_restored() -> None:
+    """A rule can read the setting its statement was planned under: the small year's rule sees the passes
+    skipped, a large year's does not, and the connection gets its own setting back either way."""
+    sees = (
+        "SELECT 'episodes' AS table_name, _row, CHILD AS child FROM episodes"
+        " WHERE current_setting('disabled_optimizers') LIKE '%join_order%'"
+    )
+    for rows, skipped in ((100, True), (engine.SMALL_YEAR_ROWS, False), (None, False)):
+        con, stored = _store(10)
+        con.execute("SET disabled_optimizers = 'top_n'")
+        run, ctx = check_year(
+            con,
+            dataset="ds",
+            year=YEAR,
+            rules=[_rule("SEES", sees)],
+            tables=["episodes"],
+            present={"episodes"},
+            rows=rows,
+        )
+        assert run.findings == (len(stored) if skipped else 0)
+        ctx.close()
+        assert con.execute("SELECT current_setting('disabled_optimizers')").fetchone() == ("top_n",)
