@@ -34,6 +34,7 @@ from kinsight.quality.context import (
     YearContext,
     base_table,
     create_from_columns,
+    derived_used,
     words,
 )
 from kinsight.quality.lookups import how_to_supply
@@ -238,6 +239,31 @@ class _Runner:
         }
         return any(name.lower() not in held and name.lower() in named for name in rule.fields)
 
+    def _made_ready(self, items: Sequence[tuple[int, Rule]]) -> list[tuple[int, Rule]]:
+        """Make what each SQL rule reads; the rules ready to run (one whose relations fail, fails)."""
+        ready = []
+        for idx, rule in items:
+            try:
+                self.ctx.ensure_for(rule.tables, rule.sql_text)
+            except duckdb.Error as error:
+                self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
+                continue
+            ready.append((idx, rule))
+        return ready
+
+    def _submit_sql(
+        self, submit: Callable[[Callable[[], None]], None], ready: Sequence[tuple[int, Rule]]
+    ) -> None:
+        """Hand SQL rules to the workers in batches.  A rule naming a field none of its tables holds (UASC
+        in a year whose header lacks it) would fail its batch and make the rest run again; it runs alone,
+        to be skipped (or run) on its own."""
+        alone = [item for item in ready if self._lacks_field(item[1])]
+        batched = [item for item in ready if item not in alone]
+        for item in alone:
+            submit(functools.partial(self.run_sql, *item))
+        for start in range(0, len(batched), BATCH_SIZE):
+            submit(functools.partial(self._run_batch, batched[start : start + BATCH_SIZE]))
+
     def run(self) -> list[RuleOutcome]:
         self.ctx.plan([rule.sql_text or rule.fails_when for rule in self.rules])
         checks: list[tuple[int, Rule]] = []
@@ -257,26 +283,20 @@ class _Runner:
         with _planning(self.ctx.con, self.rows), self._pool() as submit:
             for table, group in self.check_groups(checks):
                 submit(functools.partial(self._run_check_group, table, group))
-            # The relations SQL rules read are made here, on this thread, while the checks run, and before
-            # any SQL rule runs: the workers only read the workspace.
-            ready: list[tuple[int, Rule]] = []
-            for idx, rule in enumerate(self.rules):
-                if idx in self.outcomes or rule.sql_text is None:
-                    continue
-                try:
-                    self.ctx.ensure_for(rule.tables, rule.sql_text)
-                except duckdb.Error as error:
-                    self.outcomes[idx] = RuleOutcome(rule.code, RuleStatus.FAILED, reason=_short(error))
-                    continue
-                ready.append((idx, rule))
-            # A rule naming a field none of its tables holds (UASC in a year whose header lacks it) would
-            # fail its batch and make the rest run again; it runs alone, to be skipped (or run) on its own.
-            alone = [item for item in ready if self._lacks_field(item[1])]
-            batched = [item for item in ready if item not in alone]
-            for item in alone:
-                submit(functools.partial(self.run_sql, *item))
-            for start in range(0, len(batched), BATCH_SIZE):
-                submit(functools.partial(self._run_batch, batched[start : start + BATCH_SIZE]))
+            # The relations SQL rules read are made here, on this thread, while the workers run what is
+            # ready: rules reading no derived relation go first, so the workers stay busy while this thread
+            # builds the derived ones (a 50,000-child year's episodes_seq takes longer than all the checks).
+            # A rule is handed over only once everything it reads is made.
+            sql_rules = [
+                (idx, rule)
+                for idx, rule in enumerate(self.rules)
+                if idx not in self.outcomes and rule.sql_text is not None
+            ]
+            for wave in (
+                [item for item in sql_rules if not derived_used(item[1].sql_text)],
+                [item for item in sql_rules if derived_used(item[1].sql_text)],
+            ):
+                self._submit_sql(submit, self._made_ready(wave))
         counts = dict(self.con.execute("SELECT rule_idx, count(*) FROM _hits GROUP BY 1").fetchall())
         result = []
         for idx in range(len(self.rules)):
