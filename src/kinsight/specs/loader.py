@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from kinsight.domain import pickle_cache
 from kinsight.domain.specs import (
     Code,
     CodeSet,
@@ -213,4 +214,28 @@ def load_spec(dataset: str) -> DatasetSpec:
         raise NotFoundError(
             f"no spec for dataset '{dataset}'", hint="Datasets: " + ", ".join(dataset_names())
         )
-    return load_spec_from(folder)
+    return _cached_spec(folder)
+
+
+_SPEC_CACHE = "specs"
+_SPEC_FORMAT = b"kinsight-spec-cache-1"
+_SPEC_CODE = (Path(__file__), Path(__file__).parents[1] / "domain" / "specs.py")
+
+
+def _cached_spec(folder: Path) -> DatasetSpec:
+    """The spec in ``folder``, from the user's cache when its files are unchanged (``pickle_cache``).
+
+    Every command reads a spec, and parsing its YAML and checking it takes about 25 ms; unpickling, one.
+    A spec that does not load is never cached, so its error is raised every time.
+    """
+    try:
+        files = [folder / "dataset.yaml", *(folder / "codesets").glob("*.yaml")]
+        key = pickle_cache.content_key(_SPEC_FORMAT, _SPEC_CODE, folder, files)
+    except OSError:
+        return load_spec_from(folder)
+    return pickle_cache.cached(
+        _SPEC_CACHE,
+        key,
+        lambda: (load_spec_from(folder), True),
+        lambda held: isinstance(held, DatasetSpec) and held.name == folder.name,
+    )
