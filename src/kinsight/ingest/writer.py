@@ -7,8 +7,8 @@ is not a code valid for the year becomes a finding.
 
 Speed matters at both ends: a 50,000-child return must load in seconds, and a small one must not pay a
 fixed cost per table.  So each table costs two statements, raw rows straight from the file as read and
-typed rows from those; the checks for bad values of all a submission's tables run as one statement (a
-large file is summarised first, so only the rare flagged fields are checked row by row); findings and
+typed rows from those; each file is summarised (one statement) so that only the fields flagged are
+checked row by row, and those checks of all a submission's tables run as one statement; findings and
 ``_files`` rows are written once per submission, and what the submission needs to know about the store
 (columns held, files loaded) is asked once.
 """
@@ -37,7 +37,6 @@ from kinsight.ingest.typing import (
     typed_select,
 )
 
-_SUMMARISE_FROM = 20_000  # rows from which a summary before the row-by-row check pays
 _FINDING_COLUMNS = 'submission_id, dataset, year, file, "row", field, "table", code, message, severity'
 
 
@@ -308,12 +307,13 @@ def _problems_query(
     """The query listing every value of the file that did not type or is not a code valid in the year, as
     ``_ingest_findings`` rows; None when no field can hold one.
 
-    The queries of a submission's tables run as one statement (``_flush``): at a small return's size each
-    costs little but its own statement's fixed cost.  A large file is first summarised in one pass over its
-    typed rows: a value that did not type is blank in the typed table but not in the file, so a fallible
-    field with as many typed values as the file has values has none; and a code field whose values are all
-    valid has none.  Only the fields the summary flags (rare) are then checked row by row, joined back to
-    the file's text when their type is at issue.
+    Each file is first summarised in one pass over its typed rows: a value that did not type is blank in
+    the typed table but not in the file, so a fallible field with as many typed values as the file has
+    values has none; and a code field whose values are all valid has none.  Only the fields the summary
+    flags are then checked row by row, joined back to the file's text when their type is at issue; the
+    queries of a submission's tables run as one statement (``_flush``).  Even for a small file the
+    summary pays: planning the row-by-row check of every field costs more than the summary and the check
+    of the few flagged fields together (a 1,000-child ingest's median 0.76 s -> 0.58 s).
     """
     dataset, name = read.dataset, read.table
     # The year's rows of the table are this file's: one file per table and year, and a replaced file's
@@ -328,7 +328,7 @@ def _problems_query(
     ]
     valid = {f.name: _valid_codes(spec, f, year) for f in coded}
     flagged = {*fallible, *valid}
-    if flagged and read.data.num_rows >= _SUMMARISE_FROM:
+    if flagged:
         flagged = _summary_flags(con, read, fallible, valid, this_file)
     if not flagged:
         return None

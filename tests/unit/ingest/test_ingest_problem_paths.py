@@ -1,5 +1,5 @@
-"""Bad values are found the same way whichever path the writer takes (count first, or join back whole),
-checked value by value against a plain Python check; and the one-pass ``problems_sql`` lists exactly
+"""Bad values found by the writer (a summary of each file, then a row-by-row check of the fields it flags)
+are checked value by value against a plain Python check; and the one-pass ``problems_sql`` lists exactly
 what the per-field ``untypeable_sql`` lists."""
 
 from __future__ import annotations
@@ -8,12 +8,10 @@ import random
 from pathlib import Path
 
 import duckdb
-import pytest
 from ingest_fixtures import DEMO_TABLE as TABLE
 from ingest_fixtures import EPISODE_COLUMNS, expected_problems, write_csv
 
 from kinsight.ingest import ingest_files
-from kinsight.ingest import writer as ingest_writer
 from kinsight.ingest.typing import problems_sql, staged_select, untypeable_sql
 
 YEARS = ("2024-25", "2025-26")
@@ -37,11 +35,9 @@ def _expected(rows: list[list[str]], year: str) -> set[tuple[str, int, str, str]
     return {(year, *problem) for problem in expected_problems(rows, year)}
 
 
-@pytest.mark.parametrize("summarise_from", [0, 10**9], ids=["summary-first", "row-by-row"])
-def test_both_paths_find_what_python_finds_in_each_year(
-    store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, summarise_from: int
+def test_bad_values_found_are_what_python_finds_in_each_year(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(ingest_writer, "_SUMMARISE_FROM", summarise_from)
     # Last year's file is clean in DECOM, this year's is not: counts must be taken per file and year.
     files = {YEARS[0]: _episodes(1, 400, bad_decom=False), YEARS[1]: _episodes(2, 400, bad_decom=True)}
     for year, rows in files.items():
@@ -66,9 +62,8 @@ def test_both_paths_find_what_python_finds_in_each_year(
 
 
 def test_replacing_a_year_rechecks_only_the_new_file(
-    store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(ingest_writer, "_SUMMARISE_FROM", 0)
     first = _episodes(3, 300, bad_decom=True)
     write_csv(tmp_path / YEARS[1] / "episodes.csv", EPISODE_COLUMNS, first)
     ingest_files(store, [tmp_path / YEARS[1]])
