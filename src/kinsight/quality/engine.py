@@ -1,14 +1,22 @@
 """Run rules for one dataset and year on DuckDB, writing hits into a workspace table without leaving the
 database.
 
-Speed comes from five choices: every single-table check of a table is compiled into ONE query (the
-numbers of the rules a row fails, as a list, then unnested); SQL modules run as a few UNION ALL batches
-rather than one statement each (parsing, planning and scheduling a statement costs more than many small
-rules do); the year's tables and derived relations are made once and shared by every rule; hits never
-travel through Python, they are inserted straight into ``_hits`` and joined to rule metadata; and the
-statements run on as many worker threads as DuckDB has threads, each with its own cursor and each
-statement on one DuckDB thread (DuckDB plans one statement per connection at a time, planning is most of
-the cost of a small return's rules, and a small statement split across threads costs more than it saves).
+Speed comes from these choices:
+
+- every single-table check of a table is compiled into ONE query (the numbers of the rules a row fails,
+  as a list, then unnested);
+- SQL modules run as a few UNION ALL batches rather than one statement each (parsing, planning and
+  scheduling a statement costs more than many small rules do);
+- the year's tables and derived relations are made once and shared by every rule, and rules that read no
+  derived relation run while those are being made;
+- hits never travel through Python: they are inserted straight into ``_hits`` and joined to rule
+  metadata;
+- the statements run on as many worker threads as DuckDB has threads, each with its own cursor and each
+  statement on one DuckDB thread (DuckDB plans one statement per connection at a time, planning is most of
+  the cost of a small return's rules, and a small statement split across threads costs more than it
+  saves);
+- a small year is planned without the optimizer passes that cost it more than they save.
+
 A batch that errors is re-run rule by rule, so one broken rule is reported as failed and the others still
 run; a rule reading a field its tables lack runs alone from the start.  A rule whose tables or columns are
 absent is skipped.
