@@ -48,21 +48,22 @@ def read_all(paths: Iterable[Path], progress: Progress | None = None) -> tuple[l
     done = 0
     reads: list[ReadTable] = []
     with ThreadPoolExecutor(max(2, os.cpu_count() or 1), thread_name_prefix="read") as pool:
-        csv_reads = {
-            id(source): pool.submit(_read_csv, source) for source in sources if source.kind is FileKind.CSV
-        }
+        csv_reads = [
+            pool.submit(_read_csv, source) if source.kind is FileKind.CSV else None for source in sources
+        ]
         try:
-            for source in sources:
+            for source, csv_read in zip(sources, csv_reads, strict=True):
                 if progress:
                     progress(f"reading {source.path.name}", done, total)
-                if source.kind is FileKind.CSV:
-                    reads.append(csv_reads[id(source)].result())
+                if csv_read is not None:
+                    reads.append(csv_read.result())
                 else:
                     reads.extend(_read_xml(source, sha256_of(source.path)))
                 done += source.size
         finally:
-            for future in csv_reads.values():
-                future.cancel()
+            for future in csv_reads:
+                if future is not None:
+                    future.cancel()
     return reads, skipped
 
 

@@ -94,8 +94,8 @@ def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
     A writer attaches the file to an in-memory database because DuckDB takes the row group size only as
     an ``ATTACH`` option (it is not kept in the file), and commits large changes straight into the file
-    (``CHECKPOINT_THRESHOLD``).  Readers connect to the file itself, so readers in
-    one process (the web app's requests) keep sharing one DuckDB instance.
+    (``CHECKPOINT_THRESHOLD``).  Readers connect to the file itself, so readers in one process (the web
+    app's requests) keep sharing one DuckDB instance.
     """
     if read_only:
         return duckdb.connect(str(path), read_only=True)
