@@ -132,7 +132,7 @@ def staged_select(table_spec: TableSpec, source: str, columns: Iterable[str]) ->
     """``typed_select`` plus the raw text of every field that can fail to type (as ``__raw__<name>``).
 
     The relation ``untypeable_sql`` and ``problems_sql`` check: each bad value next to the text it came
-    from.  Ingest builds the same shape with ``stage_sql`` from the rows it has already stored.
+    from.  Ingest checks the fields a file's summary flags this way, from the rows it has just stored.
     """
     columns = list(columns)
     return typed_select(table_spec, source, columns, keep_raw=fallible_fields(table_spec, columns))
@@ -208,18 +208,6 @@ def fallible_fields(table_spec: TableSpec, columns: Iterable[str]) -> list[str]:
     """The fields of the source (``columns``) whose text can fail to type: dates, numbers, booleans."""
     present = {c.lower() for c in columns}
     return [f.name for f in table_spec.fields.values() if f.type in _PROBLEM and f.name.lower() in present]
-
-
-def stage_sql(table_spec: TableSpec, typed: str, raw: str, columns: Iterable[str]) -> str:
-    """The rows of the typed relation ``typed`` with the raw text of each fallible field of
-    ``table_spec`` (as ``__raw__<name>``) joined by ``_row`` from the raw relation ``raw``: the relation
-    ``untypeable_sql`` and ``problems_sql`` check.  With no fallible field there is nothing to join."""
-    copies = [
-        f"r.{quote(name)} AS {quote(RAW_PREFIX + name)}" for name in fallible_fields(table_spec, columns)
-    ]
-    if not copies:
-        return f"(SELECT * FROM {typed})"
-    return f"(SELECT t.*, {', '.join(copies)} FROM {typed} t JOIN {raw} r ON r._row = t._row)"
 
 
 def problems_sql(

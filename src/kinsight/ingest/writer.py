@@ -33,7 +33,7 @@ from kinsight.ingest.typing import (
     literal,
     problems_sql,
     quote,
-    stage_sql,
+    staged_select,
     typed_select,
 )
 
@@ -334,8 +334,10 @@ def _problems_query(
         return None
     checked = replace(table, fields={n: f for n, f in table.fields.items() if n in flagged})
     codes = {f.codeset: spec.codes(f.codeset, year) for f in checked.fields.values() if f.codeset}
+    # The flagged fields are typed again from the raw rows, beside their text: joining the typed rows back
+    # by _row would pair every record of an XML child (they share the child's _row) with every other.
     raw = f"(SELECT * FROM {quote(raw_name(dataset, name))} {in_year})"
-    problems = problems_sql(checked, stage_sql(checked, this_file, raw, columns), codes, columns)
+    problems = problems_sql(checked, f"({staged_select(checked, raw, columns)})", codes, columns)
     if not problems:
         return None
     fixed = ", ".join(

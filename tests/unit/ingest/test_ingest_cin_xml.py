@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 from ingest_fixtures import CIN_XML
 
 from kinsight.errors import DataFileError
+from kinsight.ingest import ingest_files
 from kinsight.ingest.cin_xml import read_cin_xml
 from kinsight.ingest.model import FileKind, SourceFile
 from kinsight.specs import load_spec
@@ -97,3 +99,24 @@ def test_unsafe_or_broken_xml_is_refused(tmp_path: Path, text: str, message: str
     with pytest.raises(DataFileError, match=message) as caught:
         _read(path)
     assert caught.value.location.file == "bad.xml"
+
+
+def test_a_bad_date_in_one_of_a_childs_records_is_one_finding_naming_its_own_text(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A child's CIN records share the child's ``_row``, so the check must read each record's text beside
+    its own typed value: C1's first CINdetails gets an impossible closure date, its second keeps a good
+    one."""
+    folder = tmp_path / "2024-25"
+    folder.mkdir()
+    first_referral = "<CINreferralDate>2024-05-01</CINreferralDate>"
+    (folder / "cin.xml").write_text(
+        CIN_XML.replace(first_referral, first_referral + "<CINclosureDate>31/02/2025</CINclosureDate>", 1)
+    )
+    result = ingest_files(store, [folder], year="2024-25")
+    found = store.execute(
+        'SELECT "row", field, code, message FROM _ingest_findings WHERE "table" = \'cindetails\''
+    ).fetchall()
+    message = "CINclosureDate value '31/02/2025' is not a date (write DD/MM/YYYY)"
+    assert found == [(1, "CINclosureDate", "bad_date", message)]
+    assert {t.table: t.findings for t in result.tables}["cindetails"] == 1
