@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 from kinsight.cli import ingest as ingest_cli
 from kinsight.errors import DataFileError
 from kinsight.services.ingest import ingest
+from kinsight.services.quality import run_quality
 from kinsight.services.synth import generate
 from kinsight.settings import load_settings
 
@@ -75,6 +77,20 @@ def test_csv_and_xml_returns_give_identical_typed_tables(returns: tuple[Path, Pa
         assert xml_columns == csv_columns, table
         assert len(xml_rows) == len(csv_rows) > 0, table
         assert xml_rows == csv_rows, table
+
+
+def test_csv_and_xml_returns_give_the_same_findings(returns: tuple[Path, Path], tmp_path: Path) -> None:
+    """Row numbers differ (a CSV row is its line, an XML record its child's place), so findings are compared
+    by rule, table and child: an XML child's records sharing one row number must not be read as one."""
+    found = []
+    for name, folder in zip(("csv_home", "xml_home"), returns, strict=True):
+        settings = load_settings(tmp_path / name)
+        ingest(settings, [folder])
+        result = run_quality(settings, year="2024-25", dataset="ssda903", write_files=False)
+        found.append(Counter((f["rule"], f["table"], f["child"]) for f in result["findings"]))
+    from_csv, from_xml = found
+    assert sum(from_csv.values()) > 0
+    assert from_xml == from_csv
 
 
 def _broken_copy(xml_dir: Path, tmp_path: Path, text: str) -> Path:

@@ -10,7 +10,7 @@
 * ``KQ-REF``: a child-level record whose child is not in the parent table (e.g. episodes vs header).
 
 Per-dataset settings live in ``generic.yaml``; field lists come from the spec, given by the caller as
-``required`` and ``typed`` (``{table: [field, ...]}``).
+``required`` (``{table: [field, ...]}``) and ``typed`` (``{table: {field: SQL typing r.<field>}}``).
 """
 
 from __future__ import annotations
@@ -84,10 +84,9 @@ def generic_rules(dataset: str, year: str, options: Mapping[str, Any]) -> list[R
     for table, fields in sorted((options.get("typed") or {}).items()):
         if not fields or not config.get("format_check"):
             continue
-        bad = " OR ".join(f"(NOT is_blank(r.{f}) AND t.{f} IS NULL)" for f in fields)
-        # Only a typed row with a blank field can hide an unreadable value: filtering on that first (implied
-        # by ``bad``, so the same rows) keeps the join to the raw rows small.
-        blank = " OR ".join(f"{f} IS NULL" for f in fields)
+        # Each raw row is typed again on its own rather than joined to its typed row: the records of a child
+        # in an XML return share the child's _row, so a join would pair each with all the others.
+        bad = " OR ".join(f"(NOT is_blank(r.{f}) AND ({sql}) IS NULL)" for f, sql in fields.items())
         rules.append(
             _rule(
                 f"KQ-FORMAT-{table.upper()}",
@@ -96,11 +95,10 @@ def generic_rules(dataset: str, year: str, options: Mapping[str, Any]) -> list[R
                 Severity.ERROR,
                 year,
                 dataset,
-                [table, f"{table}_raw"],
+                [f"{table}_raw"],
                 list(fields),
-                f"SELECT '{table}' AS table_name, t._row, {child_sql(table, 't.')} AS child"
-                f" FROM (SELECT * FROM {table} WHERE {blank}) t"
-                f" JOIN {table}_raw r ON r._row = t._row AND r._file = t._file WHERE {bad}",
+                f"SELECT '{table}' AS table_name, r._row, {child_sql(table, 'r.')} AS child"
+                f" FROM {table}_raw r WHERE {bad}",
             )
         )
     identity = config.get("identity")

@@ -20,6 +20,7 @@ import duckdb
 from kinsight.domain.specs import FieldType
 from kinsight.domain.years import parse_year
 from kinsight.errors import NotFoundError, UsageError
+from kinsight.ingest.typing import quote, typed_expression
 from kinsight.quality.audit import audit_dataset, dataset_tables, held_years
 from kinsight.quality.findings import ensure_tables
 from kinsight.quality.lookups import lookup_specs, own_la_lookup, parse_lookup_arg, store_lookup
@@ -89,15 +90,23 @@ def _spec(dataset: str) -> Any | None:
 
 
 def spec_options(dataset: str, year: str) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """The spec's code sets in force in ``year``, and the generic checks' field lists (required, typed)."""
+    """The spec's code sets in force in ``year``, and the generic checks' field lists: ``required`` names,
+    and ``typed``, each non-text field with the SQL typing its raw text."""
     spec = _spec(dataset)
     if spec is None:
         return {}, {}
     in_force = spec.in_force(year)
     codesets = {name: spec.codes(name, year) for name in in_force.codesets}
     required = {t: [f.name for f in ts.fields.values() if f.required] for t, ts in in_force.tables.items()}
+    # Each non-text field with the SQL that types its raw text (alias ``r``), the very expression ingest
+    # types it with, so the format check reads each raw row alone.
     typed = {
-        t: [f.name for f in ts.fields.values() if f.type in NON_TEXT] for t, ts in in_force.tables.items()
+        t: {
+            f.name: typed_expression(f, f"r.{quote(f.name)}")
+            for f in ts.fields.values()
+            if f.type in NON_TEXT
+        }
+        for t, ts in in_force.tables.items()
     }
     children = {
         t: next((c for c in ("CHILD", "LAchildID") if c in ts.fields), None)
