@@ -310,7 +310,7 @@ def _problems_query(
     Each file is first summarised in one pass over its typed rows: a value that did not type is blank in
     the typed table but not in the file, so a fallible field with as many typed values as the file has
     values has none; and a code field whose values are all valid has none.  Only the fields the summary
-    flags are then checked row by row, joined back to the file's text when their type is at issue; the
+    flags are then checked row by row, typed again from the stored raw rows beside their text; the
     queries of a submission's tables run as one statement (``_flush``).  Even for a small file the
     summary pays: planning the row-by-row check of every field costs more than the summary and the check
     of the few flagged fields together (a 1,000-child ingest's median 0.76 s -> 0.58 s).
