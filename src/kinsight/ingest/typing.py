@@ -51,6 +51,11 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def varchar_list(texts: Iterable[str]) -> str:
+    """A SQL list literal of ``texts``, typed ``VARCHAR[]`` (so an empty list still has a type)."""
+    return "[" + ", ".join(literal(t) for t in texts) + "]::VARCHAR[]"
+
+
 def clean_text(column_sql: str) -> str:
     """The trimmed text of a raw column, NULL when blank."""
     return f"NULLIF(trim({column_sql}), '')"
@@ -170,7 +175,7 @@ def _checks(table_spec: TableSpec, codes: dict[str, list[str]], columns: Iterabl
             )
         elif field.codeset is not None:
             valid = codes.get(field.codeset, [])
-            listed = "[" + ", ".join(literal(c.upper() if field.upper else c) for c in valid) + "]::VARCHAR[]"
+            listed = varchar_list(c.upper() if field.upper else c for c in valid)
             checks.append(
                 _Check(
                     field.name,

@@ -35,6 +35,7 @@ from kinsight.ingest.typing import (
     quote,
     staged_select,
     typed_select,
+    varchar_list,
 )
 
 _FINDING_COLUMNS = 'submission_id, dataset, year, file, "row", field, "table", code, message, severity'
@@ -368,7 +369,8 @@ def _summary_flags(
     so it can only flag a field for the row-by-row check, never hide a bad value.
     """
     parts = [f"count({quote(n)})" for n in fallible] + [
-        f"count_if(NOT list_contains({_sql_list(codes)}, {quote(n)}))" for n, codes in valid.items()
+        f"count_if(NOT list_contains({varchar_list(sorted(codes))}, {quote(n)}))"
+        for n, codes in valid.items()
     ]
     summary = con.execute(f"SELECT {', '.join(parts)} FROM {this_file}").fetchall()[0]
     flags = set()
@@ -381,10 +383,6 @@ def _summary_flags(
         if summary[i]:
             flags.add(name)
     return flags
-
-
-def _sql_list(texts: set[str]) -> str:
-    return "[" + ", ".join(literal(t) for t in sorted(texts)) + "]::VARCHAR[]"
 
 
 def _flush(con: duckdb.DuckDBPyConnection, state: _StoreState) -> Counter[tuple[str, str]]:
